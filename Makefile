@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# sivshmem: secure inter-VM shared memory.
+#
+#   make          build the module, the host tools and the selftests
+#   make deps     install the Debian packages we need (as root)
+#   make check    every test; ends with "N passed, N failed"
+#   make vmtest   only the selftests inside real VMs
+#   make demo     host daemon + two VMs, explained as it happens
+#   make lint     checkpatch --strict, sparse and W=1 on the kernel code
+#   make clean
+
+# The kernel we build against and boot: Debian 12's 6.1.
+KDIR ?= $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64)))
+KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
+BUILD := $(CURDIR)/build
+# The few files of the kernel source tree we use (harness, checkpatch).
+KSRC := $(BUILD)/linux-source-6.1
+KSRC_FILES := tools/testing/selftests/kselftest_harness.h \
+	tools/testing/selftests/kselftest.h \
+	scripts/checkpatch.pl scripts/spelling.txt \
+	scripts/const_structs.checkpatch
+SELFTEST_DIR := tools/testing/selftests/sivshmem
+HARNESS := $(SELFTEST_DIR)/qemu/run.sh
+
+KERNEL_SRCS := $(wildcard drivers/sivshmem/*.c drivers/sivshmem/*.h) \
+	include/uapi/linux/sivshmem.h
+
+.PHONY: all module host selftests deps deps-if-missing check vmtest demo \
+	lint hosttest clean
+
+all: module host selftests
+
+deps:
+	@scripts/deps.sh
+
+# check and demo install what is missing themselves.
+deps-if-missing:
+	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
+
+$(BUILD):
+	@mkdir -p $@
+
+module: | $(BUILD)
+	@test -n "$(KDIR)" || { echo "No 6.1 kernel headers: run 'make deps'"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_SIVSHMEM=m
+	@cp drivers/sivshmem/sivshmem.ko $(BUILD)/
+
+host: | $(BUILD)
+	$(MAKE) -C host
+	@cp host/sivshmemd $(BUILD)/
+
+$(KSRC)/.extracted: | $(BUILD)
+	@test -r $(KSRC_TAR) || { echo "No $(KSRC_TAR): run 'make deps'"; exit 1; }
+	@echo "  EXTRACT $(notdir $(KSRC_TAR)) (harness headers, checkpatch)"
+	@tar -C $(BUILD) -xJf $(KSRC_TAR) $(addprefix linux-source-6.1/,$(KSRC_FILES))
+	@touch $@
+
+# The selftests are static: the guests run a bare busybox initramfs.
+# "../kselftest_harness.h" resolves against ksft/sub, as it would in-tree.
+$(BUILD)/sivshmem_test: $(SELFTEST_DIR)/sivshmem_test.c include/uapi/linux/sivshmem.h $(KSRC)/.extracted
+	@mkdir -p $(BUILD)/ksft/sub
+	@cp $(KSRC)/tools/testing/selftests/kselftest*.h $(BUILD)/ksft/
+	$(CC) -static -O2 -Wall -I include/uapi -I $(BUILD)/ksft/sub -o $@ $<
+
+$(BUILD)/demo.sh: $(SELFTEST_DIR)/qemu/demo.sh | $(BUILD)
+	@cp $< $@
+
+selftests: $(BUILD)/sivshmem_test $(BUILD)/demo.sh
+
+hosttest:
+	$(MAKE) -C host check
+
+vmtest: all
+	@bash $(HARNESS) --mode vmtest --build $(BUILD)
+
+demo: deps-if-missing
+	@$(MAKE) --no-print-directory all
+	@bash $(HARNESS) --mode demo --build $(BUILD)
+
+lint: $(KSRC)/.extracted
+	@scripts/lint.sh $(KDIR) $(KSRC)
+
+check: deps-if-missing
+	@scripts/check.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C host clean
+	rm -rf $(BUILD)

@@ -1,0 +1,606 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The sivshmem authors.
+ *
+ * The guest side of the control plane: registration with the host daemon,
+ * the peer list it publishes and control-plane pings, all carried by the
+ * mailbox queues described in include/uapi/linux/sivshmem.h.
+ *
+ * Any VM on the region can write our mailbox, so the receive path copies a
+ * slot out once, decodes the copy with wire.c and checks sender, receiver and
+ * sequence before acting. Messages are not yet authenticated; that is the
+ * job of the identity layer built on top of this.
+ */
+
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/stddef.h>
+
+#include "sivshmem.h"
+
+#define SETUP_HEADER_RETRY	(HZ)
+#define SETUP_HEADER_RETRY_MAX	(30 * HZ)
+#define SETUP_REGISTER_RETRY	(2 * HZ)
+#define PING_TIMEOUT_DEFAULT_MS	5000
+
+/* Offsets inside our mailbox, so the queue code needs no struct pointers. */
+#define TO_HOST		offsetof(struct sivshmem_mailbox, to_host)
+#define TO_GUEST	offsetof(struct sivshmem_mailbox, to_guest)
+#define Q_HEAD		offsetof(struct sivshmem_queue, ctl.head)
+#define Q_TAIL		offsetof(struct sivshmem_queue, ctl.tail)
+#define Q_SLOT(i) \
+	(offsetof(struct sivshmem_queue, slots) + \
+	 ((i) % SIVSHMEM_QUEUE_SLOTS) * SIVSHMEM_MSG_SLOT_SIZE)
+
+static const char *const state_names[] = {
+	[SIVSHMEM_STATE_NO_HEADER] = "no-header",
+	[SIVSHMEM_STATE_PLAIN] = "plain",
+	[SIVSHMEM_STATE_REGISTERING] = "registering",
+	[SIVSHMEM_STATE_REGISTERED] = "registered",
+	[SIVSHMEM_STATE_REJECTED] = "rejected",
+	[SIVSHMEM_STATE_DEAD] = "removed",
+};
+
+const char *sivshmem_state_name(enum sivshmem_state state)
+{
+	if (state >= ARRAY_SIZE(state_names))
+		return "unknown";
+	return state_names[state];
+}
+
+static struct device *rdev(struct sivshmem_region *region)
+{
+	return &region->pdev->dev;
+}
+
+static void set_state(struct sivshmem_region *region,
+		      enum sivshmem_state state)
+{
+	spin_lock_bh(&region->state_lock);
+	if (region->state != SIVSHMEM_STATE_DEAD)
+		region->state = state;
+	spin_unlock_bh(&region->state_lock);
+}
+
+static enum sivshmem_state get_state(struct sivshmem_region *region)
+{
+	return READ_ONCE(region->state);
+}
+
+/*
+ * Put one message into the to_host queue and ring the daemon.
+ * Must hold region->tx_lock.
+ */
+static int tx_locked(struct sivshmem_region *region, struct sivshmem_msg *msg)
+{
+	void __iomem *q = region->mbox + TO_HOST;
+	u64 buf[16];
+	size_t len;
+	u32 space;
+	int err;
+
+	lockdep_assert_held(&region->tx_lock);
+
+	if (get_state(region) == SIVSHMEM_STATE_DEAD)
+		return -ENODEV;
+
+	err = sivshmem_wire_queue_space(region->tx_head, readl(q + Q_TAIL),
+					&space);
+	if (err) {
+		/* The daemon rewrites its tail whenever it runs: ring it. */
+		dev_warn_ratelimited(rdev(region),
+				     "to_host tail corrupted, waiting for the host to repair it\n");
+		sivshmem_pci_ring(region, SIVSHMEM_HOST_PEER_ID,
+				  SIVSHMEM_VECTOR_CONTROL);
+		return -EAGAIN;
+	}
+	if (!space) {
+		sivshmem_pci_ring(region, SIVSHMEM_HOST_PEER_ID,
+				  SIVSHMEM_VECTOR_CONTROL);
+		return -EAGAIN;
+	}
+
+	msg->seq = region->tx_seq + 1;
+	msg->src = region->peer_id;
+	len = sivshmem_wire_msg_encode(msg, buf, sizeof(buf));
+	if (WARN_ON_ONCE(!len))
+		return -EINVAL;
+
+	memcpy_toio(q + Q_SLOT(region->tx_head), buf, len);
+	/* The slot must be visible before the index that publishes it. */
+	wmb();
+	region->tx_head++;
+	region->tx_seq++;
+	writel(region->tx_head, q + Q_HEAD);
+	sivshmem_pci_ring(region, SIVSHMEM_HOST_PEER_ID,
+			  SIVSHMEM_VECTOR_CONTROL);
+	return 0;
+}
+
+static int tx(struct sivshmem_region *region, struct sivshmem_msg *msg)
+{
+	int err;
+
+	mutex_lock(&region->tx_lock);
+	err = tx_locked(region, msg);
+	mutex_unlock(&region->tx_lock);
+	return err;
+}
+
+static int send_register(struct sivshmem_region *region)
+{
+	struct sivshmem_msg msg = {
+		.type = SIVSHMEM_MSG_REGISTER,
+		.dst = SIVSHMEM_HOST_PEER_ID,
+		.reg = {
+			.layout_version = SIVSHMEM_LAYOUT_VERSION,
+			.vectors = region->nvectors,
+			.generation = region->layout.generation,
+		},
+	};
+	u64 nonce = get_random_u64();
+
+	spin_lock_bh(&region->state_lock);
+	region->reg_nonce = nonce;
+	spin_unlock_bh(&region->state_lock);
+	msg.reg.nonce = nonce;
+	return tx(region, &msg);
+}
+
+/*
+ * Adopt the indices found in our mailbox. After a driver rebind the daemon
+ * still has the queue positions of the previous binding; continuing from them
+ * (and discarding whatever was left for us) lets the REGISTER that follows
+ * resynchronise both sides. Garbage here only delays registration: the
+ * daemon resynchronises a corrupt queue and we retry.
+ */
+static void adopt_mailbox(struct sivshmem_region *region)
+{
+	void __iomem *q;
+
+	region->mbox = region->shm +
+		sivshmem_wire_mailbox_offset(&region->layout, region->peer_id);
+
+	mutex_lock(&region->tx_lock);
+	region->tx_head = readl(region->mbox + TO_HOST + Q_HEAD);
+	mutex_unlock(&region->tx_lock);
+
+	q = region->mbox + TO_GUEST;
+	region->rx_tail = readl(q + Q_HEAD);
+	region->rx_seq = 0;
+	writel(region->rx_tail, q + Q_TAIL);
+}
+
+static bool check_header(struct sivshmem_region *region)
+{
+	struct sivshmem_region_header hdr;
+	int err;
+
+	memcpy_fromio(&hdr, region->shm, sizeof(hdr));
+	err = sivshmem_wire_header_decode(&hdr, region->shm_size,
+					  &region->layout);
+	if (err) {
+		if (err != region->header_err)
+			dev_info(rdev(region),
+				 "region header not usable (%d): %s\n", err,
+				 err == -ENODATA ? "not laid out by sivshmemd yet" :
+				 err == -EPROTONOSUPPORT ? "unsupported layout version" :
+				 "inconsistent layout");
+		region->header_err = err;
+		return false;
+	}
+	region->header_err = 0;
+	return true;
+}
+
+static void setup_work_fn(struct work_struct *work)
+{
+	struct sivshmem_region *region =
+		container_of(to_delayed_work(work), struct sivshmem_region,
+			     setup_work);
+	unsigned long delay;
+
+	switch (get_state(region)) {
+	case SIVSHMEM_STATE_NO_HEADER:
+	case SIVSHMEM_STATE_PLAIN:
+		if (!check_header(region)) {
+			/* Back off: a region without a daemon may stay empty. */
+			delay = min_t(unsigned long, SETUP_HEADER_RETRY_MAX,
+				      SETUP_HEADER_RETRY <<
+				      min(region->setup_tries++, 5U));
+			queue_delayed_work(system_wq, &region->setup_work, delay);
+			return;
+		}
+		if (!region->doorbell) {
+			/* No doorbell means no peer ID: nothing to register. */
+			set_state(region, SIVSHMEM_STATE_PLAIN);
+			return;
+		}
+		if (region->peer_id == SIVSHMEM_HOST_PEER_ID ||
+		    region->peer_id >= region->layout.max_peers) {
+			dev_err(rdev(region),
+				"peer ID %u has no mailbox (region has %u), not registering\n",
+				region->peer_id, region->layout.max_peers);
+			set_state(region, SIVSHMEM_STATE_REJECTED);
+			return;
+		}
+		adopt_mailbox(region);
+		set_state(region, SIVSHMEM_STATE_REGISTERING);
+		region->setup_tries = 0;
+		fallthrough;
+	case SIVSHMEM_STATE_REGISTERING:
+		if (region->setup_tries && !(region->setup_tries % 5))
+			dev_warn(rdev(region),
+				 "no answer from the host daemon after %u registration attempts\n",
+				 region->setup_tries);
+		region->setup_tries++;
+		send_register(region);
+		queue_delayed_work(system_wq, &region->setup_work,
+				   SETUP_REGISTER_RETRY);
+		return;
+	default:
+		return;
+	}
+}
+
+static void handle_register_ack(struct sivshmem_region *region,
+				const struct sivshmem_msg *msg)
+{
+	bool ok;
+
+	spin_lock_bh(&region->state_lock);
+	if (region->state != SIVSHMEM_STATE_REGISTERING ||
+	    msg->reg_ack.nonce != region->reg_nonce) {
+		region->rx_dropped++;
+		spin_unlock_bh(&region->state_lock);
+		dev_warn_ratelimited(rdev(region),
+				     "dropping unexpected REGISTER_ACK\n");
+		return;
+	}
+	ok = msg->reg_ack.status == SIVSHMEM_STATUS_OK &&
+	     msg->reg_ack.peer_id == region->peer_id &&
+	     msg->reg_ack.generation == region->layout.generation;
+	region->state = ok ? SIVSHMEM_STATE_REGISTERED :
+			     SIVSHMEM_STATE_REJECTED;
+	bitmap_zero(region->peers, SIVSHMEM_MAX_PEERS);
+	region->peers_epoch = 0;
+	region->rx_seq = msg->seq + 1;
+	spin_unlock_bh(&region->state_lock);
+
+	if (ok)
+		dev_info(rdev(region), "registered with the host daemon as peer %u\n",
+			 region->peer_id);
+	else
+		dev_err(rdev(region),
+			"host daemon refused registration (status %u, peer %u)\n",
+			msg->reg_ack.status, msg->reg_ack.peer_id);
+}
+
+static void handle_peers(struct sivshmem_region *region,
+			 const struct sivshmem_msg *msg)
+{
+	unsigned long bits[BITS_TO_LONGS(SIVSHMEM_MAX_PEERS)];
+
+	bitmap_from_arr64(bits, msg->peers.bitmap, SIVSHMEM_MAX_PEERS);
+	/* Peers outside the layout cannot exist: keep them out of the set. */
+	bitmap_clear(bits, region->layout.max_peers,
+		     SIVSHMEM_MAX_PEERS - region->layout.max_peers);
+
+	spin_lock_bh(&region->state_lock);
+	if (msg->peers.epoch > region->peers_epoch) {
+		bitmap_copy(region->peers, bits, SIVSHMEM_MAX_PEERS);
+		region->peers_epoch = msg->peers.epoch;
+	} else {
+		region->rx_dropped++;
+	}
+	spin_unlock_bh(&region->state_lock);
+}
+
+static void handle_ping(struct sivshmem_region *region,
+			const struct sivshmem_msg *msg)
+{
+	struct sivshmem_msg pong = {
+		.type = SIVSHMEM_MSG_PONG,
+		.dst = msg->src,
+		.ping = { .cookie = msg->ping.cookie },
+	};
+
+	spin_lock_bh(&region->state_lock);
+	region->pings_received++;
+	region->last_ping_from = msg->src;
+	spin_unlock_bh(&region->state_lock);
+
+	if (tx(region, &pong))
+		dev_warn_ratelimited(rdev(region),
+				     "could not answer ping from peer %u\n",
+				     msg->src);
+}
+
+static void handle_pong(struct sivshmem_region *region,
+			const struct sivshmem_msg *msg)
+{
+	spin_lock_bh(&region->state_lock);
+	if (region->ping_cookie && msg->ping.cookie == region->ping_cookie &&
+	    !region->ping_done) {
+		region->ping_status = msg->ping.status;
+		region->ping_done = true;
+		wake_up(&region->ping_wq);
+	} else {
+		region->rx_dropped++;
+	}
+	spin_unlock_bh(&region->state_lock);
+}
+
+static void drop(struct sivshmem_region *region, const char *why, u16 type)
+{
+	spin_lock_bh(&region->state_lock);
+	region->rx_dropped++;
+	spin_unlock_bh(&region->state_lock);
+	dev_warn_ratelimited(rdev(region), "dropping %s message: %s\n",
+			     sivshmem_wire_msg_name(type), why);
+}
+
+static void handle(struct sivshmem_region *region, const void *slot)
+{
+	struct sivshmem_msg msg;
+
+	if (sivshmem_wire_msg_decode(slot, SIVSHMEM_MSG_SLOT_SIZE, &msg)) {
+		drop(region, "malformed", 0);
+		return;
+	}
+	if (msg.dst != region->peer_id) {
+		drop(region, "addressed to another peer", msg.type);
+		return;
+	}
+
+	/* The ACK carries our nonce and starts the sequence. */
+	if (msg.type == SIVSHMEM_MSG_REGISTER_ACK) {
+		if (msg.src != SIVSHMEM_HOST_PEER_ID)
+			drop(region, "not from the host", msg.type);
+		else
+			handle_register_ack(region, &msg);
+		return;
+	}
+	if (!region->rx_seq || msg.seq != region->rx_seq) {
+		drop(region, "out of sequence", msg.type);
+		return;
+	}
+	region->rx_seq++;
+
+	switch (msg.type) {
+	case SIVSHMEM_MSG_PEERS:
+		if (msg.src != SIVSHMEM_HOST_PEER_ID)
+			drop(region, "not from the host", msg.type);
+		else
+			handle_peers(region, &msg);
+		break;
+	case SIVSHMEM_MSG_PING:
+		if (msg.src == SIVSHMEM_HOST_PEER_ID ||
+		    msg.src >= region->layout.max_peers)
+			drop(region, "bad origin", msg.type);
+		else
+			handle_ping(region, &msg);
+		break;
+	case SIVSHMEM_MSG_PONG:
+		handle_pong(region, &msg);
+		break;
+	default:
+		drop(region, "not expected by a guest", msg.type);
+		break;
+	}
+}
+
+static void rx_work_fn(struct work_struct *work)
+{
+	struct sivshmem_region *region =
+		container_of(work, struct sivshmem_region, rx_work);
+	enum sivshmem_state state;
+	void __iomem *q;
+	unsigned int i;
+	u32 avail;
+	u32 head;
+
+	/* The lock orders this after adopt_mailbox() in the setup work. */
+	spin_lock_bh(&region->state_lock);
+	state = region->state;
+	spin_unlock_bh(&region->state_lock);
+	if (state != SIVSHMEM_STATE_REGISTERING &&
+	    state != SIVSHMEM_STATE_REGISTERED)
+		return;
+	q = region->mbox + TO_GUEST;
+
+	head = readl(q + Q_HEAD);
+	if (sivshmem_wire_queue_avail(head, region->rx_tail, &avail)) {
+		dev_warn_ratelimited(rdev(region),
+				     "to_guest head %u corrupted (tail %u), resynchronising\n",
+				     head, region->rx_tail);
+		region->rx_tail = head;
+		avail = 0;
+	}
+	/* Read the index before the slots it publishes. */
+	rmb();
+
+	/* avail is at most SIVSHMEM_QUEUE_SLOTS: the loop is bounded. */
+	for (i = 0; i < avail; i++) {
+		memcpy_fromio(region->rx_buf, q + Q_SLOT(region->rx_tail),
+			      SIVSHMEM_MSG_SLOT_SIZE);
+		region->rx_tail++;
+		writel(region->rx_tail, q + Q_TAIL);
+		handle(region, region->rx_buf);
+	}
+	/* Always republish the tail: it repairs one a hostile VM changed. */
+	writel(region->rx_tail, q + Q_TAIL);
+}
+
+/**
+ * sivshmem_control_init() - set up the control-plane state of a region
+ * @region: the region, with its BARs mapped
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int sivshmem_control_init(struct sivshmem_region *region)
+{
+	region->rx_buf = kzalloc(SIVSHMEM_MSG_SLOT_SIZE, GFP_KERNEL);
+	if (!region->rx_buf)
+		return -ENOMEM;
+	INIT_WORK(&region->rx_work, rx_work_fn);
+	INIT_DELAYED_WORK(&region->setup_work, setup_work_fn);
+	region->state = SIVSHMEM_STATE_NO_HEADER;
+	return 0;
+}
+
+/**
+ * sivshmem_control_start() - look for the header and register
+ * @region: the region
+ */
+void sivshmem_control_start(struct sivshmem_region *region)
+{
+	queue_delayed_work(system_wq, &region->setup_work, 0);
+}
+
+/**
+ * sivshmem_control_stop() - leave the control plane
+ * @region: the region
+ *
+ * Tells the daemon we leave, then marks the region dead so that no new
+ * message is sent and a pinging task returns. The works are cancelled by
+ * sivshmem_control_uninit() once the interrupts are gone.
+ */
+void sivshmem_control_stop(struct sivshmem_region *region)
+{
+	struct sivshmem_msg msg = {
+		.type = SIVSHMEM_MSG_UNREGISTER,
+		.dst = SIVSHMEM_HOST_PEER_ID,
+	};
+
+	mutex_lock(&region->tx_lock);
+	if (get_state(region) == SIVSHMEM_STATE_REGISTERED &&
+	    tx_locked(region, &msg))
+		dev_warn(rdev(region), "could not tell the host daemon we leave\n");
+	spin_lock_bh(&region->state_lock);
+	region->state = SIVSHMEM_STATE_DEAD;
+	wake_up_all(&region->ping_wq);
+	spin_unlock_bh(&region->state_lock);
+	mutex_unlock(&region->tx_lock);
+}
+
+/**
+ * sivshmem_control_uninit() - wait for the works and free what init took
+ * @region: a stopped region whose interrupts are released
+ */
+void sivshmem_control_uninit(struct sivshmem_region *region)
+{
+	cancel_delayed_work_sync(&region->setup_work);
+	cancel_work_sync(&region->rx_work);
+	kfree(region->rx_buf);
+	region->rx_buf = NULL;
+}
+
+static int ping_errno(u32 status)
+{
+	switch (status) {
+	case SIVSHMEM_STATUS_OK:
+		return 0;
+	case SIVSHMEM_STATUS_UNKNOWN_PEER:
+		return -EHOSTUNREACH;
+	case SIVSHMEM_STATUS_NOT_REGISTERED:
+		return -ENOTCONN;
+	case SIVSHMEM_STATUS_BUSY:
+		return -EAGAIN;
+	default:
+		return -EPROTO;
+	}
+}
+
+static bool ping_over(struct sivshmem_region *region)
+{
+	return READ_ONCE(region->ping_done) ||
+	       get_state(region) == SIVSHMEM_STATE_DEAD;
+}
+
+/**
+ * sivshmem_control_ping() - control-plane round trip to another guest
+ * @region: the region
+ * @peer_id: the target's peer ID
+ * @timeout_ms: how long to wait, 0 for the default
+ * @rtt_ns: set to the measured round trip on success
+ *
+ * Context: Process context; sleeps interruptibly.
+ * Return: 0 or a negative errno as documented for %SIVSHMEM_IOCTL_PING.
+ */
+int sivshmem_control_ping(struct sivshmem_region *region, u32 peer_id,
+			  unsigned int timeout_ms, u64 *rtt_ns)
+{
+	struct sivshmem_msg msg = {
+		.type = SIVSHMEM_MSG_PING,
+		.dst = peer_id,
+	};
+	u64 cookie, start;
+	long left;
+	int err;
+
+	if (peer_id >= SIVSHMEM_MAX_PEERS || peer_id == region->peer_id ||
+	    peer_id == SIVSHMEM_HOST_PEER_ID)
+		return -EINVAL;
+	if (!timeout_ms)
+		timeout_ms = PING_TIMEOUT_DEFAULT_MS;
+
+	if (mutex_lock_interruptible(&region->ping_lock))
+		return -EINTR;
+
+	spin_lock_bh(&region->state_lock);
+	if (region->state == SIVSHMEM_STATE_DEAD) {
+		err = -ENODEV;
+	} else if (region->state != SIVSHMEM_STATE_REGISTERED) {
+		err = -ENOTCONN;
+	} else if (!test_bit(peer_id, region->peers)) {
+		err = -EHOSTUNREACH;
+	} else {
+		/* Zero marks "no ping in flight", so never use it. */
+		do {
+			cookie = get_random_u64();
+		} while (!cookie);
+		region->ping_cookie = cookie;
+		region->ping_done = false;
+		err = 0;
+	}
+	spin_unlock_bh(&region->state_lock);
+	if (err)
+		goto out_unlock;
+
+	msg.ping.cookie = cookie;
+	start = ktime_get_ns();
+	err = tx(region, &msg);
+	if (err)
+		goto out_clear;
+
+	left = wait_event_interruptible_timeout(region->ping_wq,
+						ping_over(region),
+						msecs_to_jiffies(timeout_ms));
+	if (left < 0) {
+		err = -EINTR;
+		goto out_clear;
+	}
+
+	spin_lock_bh(&region->state_lock);
+	if (region->ping_done)
+		err = ping_errno(region->ping_status);
+	else if (region->state == SIVSHMEM_STATE_DEAD)
+		err = -ENODEV;
+	else
+		err = -ETIMEDOUT;
+	spin_unlock_bh(&region->state_lock);
+	if (!err)
+		*rtt_ns = ktime_get_ns() - start;
+
+out_clear:
+	spin_lock_bh(&region->state_lock);
+	region->ping_cookie = 0;
+	spin_unlock_bh(&region->state_lock);
+out_unlock:
+	mutex_unlock(&region->ping_lock);
+	return err;
+}

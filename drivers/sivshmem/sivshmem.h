@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The sivshmem authors.
+ *
+ * Lock order, outermost first:
+ *   sivshmem_regions_lock (chardev.c, region lookup)
+ *   region->ping_lock     (one control-plane ping at a time)
+ *   region->tx_lock       (the to_host queue)
+ *   region->state_lock    (state, peers, ping answer; spinlock, innermost)
+ * The receive work runs without the outer locks and takes tx_lock to answer.
+ */
+
+#ifndef _SIVSHMEM_H
+#define _SIVSHMEM_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "wire.h"
+
+#define SIVSHMEM_DRV_NAME		"sivshmem"
+
+/**
+ * enum sivshmem_state - where a region stands with the host daemon
+ * @SIVSHMEM_STATE_NO_HEADER: no valid region header; retried periodically
+ * @SIVSHMEM_STATE_PLAIN: ivshmem-plain, no doorbell: cannot register
+ * @SIVSHMEM_STATE_REGISTERING: REGISTER sent, waiting for the answer
+ * @SIVSHMEM_STATE_REGISTERED: the daemon acknowledged the registration
+ * @SIVSHMEM_STATE_REJECTED: the daemon refused the registration
+ * @SIVSHMEM_STATE_DEAD: the device is being removed
+ */
+enum sivshmem_state {
+	SIVSHMEM_STATE_NO_HEADER,
+	SIVSHMEM_STATE_PLAIN,
+	SIVSHMEM_STATE_REGISTERING,
+	SIVSHMEM_STATE_REGISTERED,
+	SIVSHMEM_STATE_REJECTED,
+	SIVSHMEM_STATE_DEAD,
+};
+
+/**
+ * struct sivshmem_region - one bound ivshmem device
+ * @kref: the PCI binding holds one reference, each ioctl in flight another
+ * @node: entry in the list of regions (sivshmem_regions_lock)
+ * @index: region number shown in sysfs and used by the ioctls
+ * @pdev: the PCI device; valid while @state is not DEAD
+ * @regs: BAR0 registers
+ * @shm: BAR2, the shared region; only ever accessed through copies
+ * @shm_size: size of BAR2
+ * @doorbell: true for ivshmem-doorbell (MSI-X), false for ivshmem-plain
+ * @nvectors: MSI-X vectors allocated
+ * @irq_name: name of the control interrupt (devres-managed)
+ * @peer_id: our ivshmem peer ID (IVPosition)
+ * @layout: the validated copy of the region header
+ * @header_err: why the header was refused (0 once valid)
+ * @mbox: our mailbox in @shm
+ * @rx_work: consumes the to_guest queue
+ * @setup_work: validates the header and (re)sends REGISTER until answered
+ * @setup_tries: attempts made by @setup_work; only it uses this
+ * @ping_lock: serialises pings so that one answer slot is enough
+ * @tx_lock: protects the to_host queue: @tx_head, @tx_seq
+ * @tx_head: our private copy of to_host.ctl.head
+ * @tx_seq: sequence number of the last message we sent
+ * @rx_tail: our private copy of to_guest.ctl.tail; only @rx_work uses it
+ * @rx_seq: sequence number expected next in to_guest, 0 before the ACK
+ * @rx_buf: private copy of the slot being decoded; only @rx_work uses it
+ * @state_lock: protects @state, @reg_nonce, @peers, @peers_epoch, the
+ *	ping answer fields and the counters below
+ * @state: &enum sivshmem_state
+ * @reg_nonce: nonce of the REGISTER in flight
+ * @peers: registered peers as last told by the daemon
+ * @peers_epoch: epoch of @peers
+ * @ping_cookie: cookie of the ping in flight, 0 when none
+ * @ping_status: answer status, valid once @ping_done
+ * @ping_done: the pong for @ping_cookie arrived
+ * @ping_wq: the pinging task waits here
+ * @pings_received: pings answered for other peers
+ * @last_ping_from: peer ID of the last ping received
+ * @rx_dropped: control messages dropped as malformed or unexpected
+ */
+struct sivshmem_region {
+	struct kref kref;
+	struct list_head node;
+	int index;
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	void __iomem *shm;
+	u64 shm_size;
+	bool doorbell;
+	int nvectors;
+	const char *irq_name;
+	u32 peer_id;
+	struct sivshmem_layout layout;
+	int header_err;
+	void __iomem *mbox;
+
+	struct work_struct rx_work;
+	struct delayed_work setup_work;
+	unsigned int setup_tries;
+
+	/* serialises pings; one answer slot per region */
+	struct mutex ping_lock;
+	/* protects the to_host queue */
+	struct mutex tx_lock;
+	u32 tx_head;
+	u64 tx_seq;
+
+	u32 rx_tail;
+	u64 rx_seq;
+	void *rx_buf;
+
+	/* protects state, peers, ping answer and counters */
+	spinlock_t state_lock;
+	enum sivshmem_state state;
+	u64 reg_nonce;
+	DECLARE_BITMAP(peers, SIVSHMEM_MAX_PEERS);
+	u64 peers_epoch;
+	u64 ping_cookie;
+	u32 ping_status;
+	bool ping_done;
+	wait_queue_head_t ping_wq;
+	u64 pings_received;
+	u32 last_ping_from;
+	u64 rx_dropped;
+};
+
+/* control.c */
+int sivshmem_control_init(struct sivshmem_region *region);
+void sivshmem_control_start(struct sivshmem_region *region);
+void sivshmem_control_stop(struct sivshmem_region *region);
+void sivshmem_control_uninit(struct sivshmem_region *region);
+int sivshmem_control_ping(struct sivshmem_region *region, u32 peer_id,
+			  unsigned int timeout_ms, u64 *rtt_ns);
+const char *sivshmem_state_name(enum sivshmem_state state);
+
+/* chardev.c */
+int sivshmem_chardev_init(void);
+void sivshmem_chardev_uninit(void);
+int sivshmem_region_add(struct sivshmem_region *region);
+void sivshmem_region_del(struct sivshmem_region *region);
+void sivshmem_region_put(struct sivshmem_region *region);
+
+/* pci.c */
+int sivshmem_pci_init(void);
+void sivshmem_pci_uninit(void);
+void sivshmem_pci_ring(struct sivshmem_region *region, u32 peer_id,
+		       u32 vector);
+
+#endif /* _SIVSHMEM_H */

@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# What a guest shows in "make demo": its regions, its registration with the
+# host daemon, a control-plane ping to the other guest, and raw access to the
+# shared memory being refused even to root.
+
+say() {
+	echo "$(hostname): $*"
+}
+
+drv=/sys/bus/pci/drivers/sivshmem
+db=
+for dev in "$drv"/0000:*; do
+	[ -e "$dev/sivshmem/mode" ] || continue
+	bdf=${dev##*/}
+	mode=$(cat "$dev/sivshmem/mode")
+	size=$(( $(cat "$dev/sivshmem/region_size") / 1048576 ))
+	say "sivshmem bound ivshmem device $bdf ($mode, ${size} MiB, region $(cat "$dev/sivshmem/region"))"
+	[ "$mode" = doorbell ] && [ -z "$db" ] && db=$dev/sivshmem
+done
+[ -n "$db" ] || { say "no ivshmem-doorbell device: nothing more to show"; exit 0; }
+
+say "my ivshmem peer ID is $(cat "$db/peer_id"); registering with the host daemon..."
+i=0
+while [ "$(cat "$db/state")" != registered ] && [ $i -lt 600 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+say "registration state: $(cat "$db/state") (layout version $(cat "$db/layout_version"))"
+
+me=$(cat "$db/peer_id")
+other=
+i=0
+while [ -z "$other" ] && [ $i -lt 600 ]; do
+	for p in $(cat "$db/peers" | tr ',' ' ' | sed 's/\([0-9]*\)-\([0-9]*\)/\1 \2/g'); do
+		[ "$p" != "$me" ] && other=$p
+	done
+	[ -z "$other" ] && sleep 0.1
+	i=$((i + 1))
+done
+if [ -z "$other" ]; then
+	say "no other guest registered; skipping the ping"
+else
+	say "the host says guests [$(cat "$db/peers")] are registered; pinging peer $other through the host"
+	/bin/sivshmem_test -t ping_other_guest 2>&1 | grep -E 'round trip|^ok|^not ok' |
+		sed "s/^/$(hostname):   /"
+fi
+
+say "now trying to reach the shared memory directly, as root:"
+/bin/sivshmem_test -t sysfs_resource_mmap_refused -t dev_mem_refused \
+	-t device_node_cannot_map 2>&1 | grep -E '^ok|^not ok' |
+	sed -e "s/sysfs_resource_mmap_refused/mmap of sysfs resource0\/resource2 refused (EINVAL)/" \
+	    -e "s/dev_mem_refused/mmap of \/dev\/mem refused (EPERM), read refused (EFAULT)/" \
+	    -e "s/device_node_cannot_map/mmap of \/dev\/sivshmem refused (ENODEV)/" \
+	    -e "s/^/$(hostname):   /"
+say "done; peer pings answered for others: $(cut -d' ' -f1 "$db/pings_received")"

@@ -1,0 +1,249 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boots real guests under QEMU (TCG) around a real sivshmemd and runs the
+# sivshmem selftests (or the demo) inside them.
+#
+#   run.sh --mode vmtest|demo --build DIR [--kernel VMLINUZ] [--vms 2|3]
+#          [--timeout SECONDS]
+#
+# DIR must hold sivshmem.ko, sivshmem_test, sivshmemd and demo.sh (the
+# top-level Makefile puts them there). Every process started here is
+# stopped, and every file removed, on exit, including on failure or ^C.
+# In vmtest mode the last line is "vmtest: N passed, N failed, N skipped".
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+mode=vmtest
+build=
+kernel=
+nvms=2
+timeout=600
+vectors=2
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--mode) mode=$2; shift 2 ;;
+	--build) build=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	--vms) nvms=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	*) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
+	esac
+done
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 1
+}
+
+[ -n "$build" ] || die "--build DIR is required"
+[ "$mode" = vmtest ] || [ "$mode" = demo ] || die "--mode must be vmtest or demo"
+case "$nvms" in 2|3) ;; *) die "--vms must be 2 or 3" ;; esac
+for f in sivshmem.ko sivshmem_test sivshmemd demo.sh; do
+	[ -e "$build/$f" ] || die "$build/$f is missing: run 'make' first"
+done
+if [ -z "$kernel" ]; then
+	kernel=$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$kernel" ] || die "no /boot/vmlinuz-6.1.*-amd64: run 'make deps' (linux-image-amd64)"
+fi
+[ -r "$kernel" ] || die "cannot read $kernel"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run 'make deps'"
+busybox=$(command -v busybox) || die "busybox missing: run 'make deps' (busybox-static)"
+
+work=$(mktemp -d /tmp/sivshmem-vm.XXXXXX)
+daemon_pid=
+qemu_pids=()
+tails=()
+
+cleanup() {
+	local pid
+	for pid in "${qemu_pids[@]}" "${tails[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	if [ -n "$daemon_pid" ]; then
+		kill -TERM "$daemon_pid" 2>/dev/null
+	fi
+	wait 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() {
+	echo "[harness] $*"
+}
+
+# --- initramfs --------------------------------------------------------------
+root=$work/root
+mkdir -p "$root"/{bin,lib/modules,proc,sys,dev,tmp}
+cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+cp "$here/init.sh" "$root/init"
+cp "$build/demo.sh" "$root/bin/demo.sh"
+cp "$build/sivshmem.ko" "$root/lib/modules/"
+cp "$build/sivshmem_test" "$root/bin/"
+chmod +x "$root/init" "$root/bin/demo.sh"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.gz" ||
+	die "cannot build the initramfs"
+
+# --- host daemon ------------------------------------------------------------
+vm_args=()
+for i in 1 2 3; do
+	vm_args+=(--vm "vm$i=$work/vm$i.sock")
+done
+"$build/sivshmemd" --region-size 16M --vectors "$vectors" "${vm_args[@]}" \
+	--log-level info >"$work/sivshmemd.log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 100); do
+	grep -q "ready" "$work/sivshmemd.log" 2>/dev/null && break
+	kill -0 "$daemon_pid" 2>/dev/null || break
+	sleep 0.1
+done
+grep -q "ready" "$work/sivshmemd.log" || {
+	cat "$work/sivshmemd.log" >&2
+	die "sivshmemd did not start"
+}
+say "sivshmemd is up (pid $daemon_pid): 16 MiB region, one socket per VM"
+
+# --- guests -----------------------------------------------------------------
+# Every guest also gets an ivshmem-plain device on one shared file, so each
+# guest binds two regions.
+truncate -s 1M "$work/plain.shm"
+
+start_vm() {
+	local name=$1
+
+	qemu-system-x86_64 -accel tcg -cpu max -m 256M -smp 1 \
+		-display none -monitor none -no-reboot -nodefaults \
+		-serial "file:$work/$name.log" \
+		-kernel "$kernel" -initrd "$work/initramfs.gz" \
+		-append "console=ttyS0 loglevel=3 panic=-1 sivshmem.run=$mode sivshmem.name=$name" \
+		-chardev "socket,path=$work/$name.sock,id=ivs" \
+		-device "ivshmem-doorbell,chardev=ivs,vectors=$vectors" \
+		-object "memory-backend-file,id=plainmem,share=on,mem-path=$work/plain.shm,size=1M" \
+		-device "ivshmem-plain,memdev=plainmem" \
+		>"$work/$name.qemu" 2>&1 &
+	qemu_pids+=($!)
+}
+
+for i in $(seq "$nvms"); do
+	: >"$work/vm$i.log"
+	start_vm "vm$i"
+	say "started vm$i under QEMU/TCG (pid ${qemu_pids[-1]})"
+	if [ "$mode" = demo ]; then
+		tail -n +1 -f "$work/vm$i.log" | sed -u "s/^/[vm$i] /" &
+		tails+=($!)
+	fi
+done
+if [ "$mode" = demo ]; then
+	tail -n +1 -f "$work/sivshmemd.log" | sed -u "s/^/[host] /" &
+	tails+=($!)
+fi
+
+deadline=$((SECONDS + timeout))
+timed_out=0
+while :; do
+	alive=0
+	for pid in "${qemu_pids[@]}"; do
+		kill -0 "$pid" 2>/dev/null && alive=1
+	done
+	[ $alive = 0 ] && break
+	if [ $SECONDS -ge $deadline ]; then
+		timed_out=1
+		say "guests still running after ${timeout}s: stopping them"
+		for pid in "${qemu_pids[@]}"; do
+			kill "$pid" 2>/dev/null
+		done
+		break
+	fi
+	sleep 1
+done
+for pid in "${qemu_pids[@]}"; do
+	wait "$pid" 2>/dev/null
+done
+qemu_pids=()
+
+kill -TERM "$daemon_pid" 2>/dev/null
+wait "$daemon_pid"
+daemon_rc=$?
+daemon_pid=
+sleep 0.2
+for pid in "${tails[@]}"; do
+	kill "$pid" 2>/dev/null
+done
+tails=()
+
+# --- results ----------------------------------------------------------------
+pass=0
+fail=0
+skip=0
+
+result() {
+	# result ok|fail NAME
+	if [ "$1" = ok ]; then
+		pass=$((pass + 1))
+		echo "ok - $2"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $2"
+	fi
+}
+
+bad_kernel='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|Kernel panic|Call Trace|list_del corruption|refcount_t:|possible recursive locking|circular locking|blocked for more than'
+
+for i in $(seq "$nvms"); do
+	log=$work/vm$i.log
+	if [ "$mode" = vmtest ]; then
+		tap=$(sed -n '/^=== sivshmem-selftests begin/,/^=== sivshmem-selftests end/p' "$log" | tr -d '\r')
+		echo "$tap" | sed "s/^/[vm$i] /"
+		p=$(echo "$tap" | grep -E '^ok [0-9]+ ' | grep -vc '# SKIP')
+		s=$(echo "$tap" | grep -E '^ok [0-9]+ ' | grep -c '# SKIP')
+		f=$(echo "$tap" | grep -cE '^not ok [0-9]+ ')
+		pass=$((pass + p))
+		skip=$((skip + s))
+		fail=$((fail + f))
+		if echo "$tap" | grep -q '^=== sivshmem-selftests end'; then
+			result ok "vm$i: selftests ran to the end"
+		else
+			result fail "vm$i: selftests did not finish (crash or timeout)"
+		fi
+	fi
+	if grep -q '^ok - module unload' "$log"; then
+		result ok "vm$i: sivshmem.ko unloads"
+	else
+		result fail "vm$i: sivshmem.ko unloads"
+	fi
+	if grep -q '^not ok - insmod' "$log"; then
+		result fail "vm$i: sivshmem.ko loads"
+	fi
+	if grep -Eq "$bad_kernel" "$log"; then
+		result fail "vm$i: no kernel warning in the console"
+		grep -E -B2 -A20 "$bad_kernel" "$log" | head -60 | sed "s/^/[vm$i] /"
+	else
+		result ok "vm$i: no kernel warning in the console"
+	fi
+	if grep -q '^=== dmesg end' "$log"; then
+		result ok "vm$i: powered off cleanly"
+	else
+		result fail "vm$i: powered off cleanly"
+		tail -n 40 "$log" | sed "s/^/[vm$i] /"
+		cat "$work/vm$i.qemu" | sed "s/^/[vm$i qemu] /"
+	fi
+done
+
+if [ $daemon_rc = 0 ]; then
+	result ok "sivshmemd exits cleanly on SIGTERM"
+else
+	result fail "sivshmemd exits cleanly on SIGTERM (status $daemon_rc)"
+fi
+if [ $timed_out = 1 ] || [ $fail != 0 ]; then
+	echo "--- sivshmemd log"
+	sed 's/^/[host] /' "$work/sivshmemd.log" | tail -n 80
+fi
+
+if [ "$mode" = vmtest ]; then
+	echo "vmtest: $pass passed, $fail failed, $skip skipped"
+fi
+[ $fail = 0 ] && [ $timed_out = 0 ]
