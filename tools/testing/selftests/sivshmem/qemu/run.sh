@@ -5,7 +5,7 @@
 # sivshmem selftests (or the demo) inside them.
 #
 #   run.sh --mode vmtest|demo --build DIR [--kernel VMLINUZ] [--vms 2|3]
-#          [--timeout SECONDS]
+#          [--timeout SECONDS] [--keep-logs DIR]
 #
 # DIR must hold sivshmem.ko, sivshmem_test, sivshmemd and demo.sh (the
 # top-level Makefile puts them there). Every process started here is
@@ -20,6 +20,7 @@ build=
 kernel=
 nvms=2
 timeout=600
+keep=
 vectors=2
 
 while [ $# -gt 0 ]; do
@@ -29,6 +30,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2 ;;
 	--vms) nvms=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--keep-logs) keep=$2; shift 2 ;;
 	*) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
@@ -66,6 +68,9 @@ cleanup() {
 		kill -TERM "$daemon_pid" 2>/dev/null
 	fi
 	wait 2>/dev/null
+	if [ -n "$keep" ]; then
+		mkdir -p "$keep" && cp "$work"/*.log "$work"/*.qemu "$keep"/ 2>/dev/null
+	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
