@@ -63,10 +63,13 @@ $(BUILD)/sivshmem_test: $(SELFTEST_DIR)/sivshmem_test.c include/uapi/linux/sivsh
 	@cp $(KSRC)/tools/testing/selftests/kselftest*.h $(BUILD)/ksft/
 	$(CC) -static -O2 -Wall -I include/uapi -I $(BUILD)/ksft/sub -o $@ $<
 
+$(BUILD)/sivshmem_tool: $(SELFTEST_DIR)/sivshmem_tool.c include/uapi/linux/sivshmem.h | $(BUILD)
+	$(CC) -static -O2 -Wall -I include/uapi -o $@ $<
+
 $(BUILD)/demo.sh: $(SELFTEST_DIR)/qemu/demo.sh | $(BUILD)
 	@cp $< $@
 
-selftests: $(BUILD)/sivshmem_test $(BUILD)/demo.sh
+selftests: $(BUILD)/sivshmem_test $(BUILD)/sivshmem_tool $(BUILD)/demo.sh
 
 hosttest:
 	$(MAKE) -C host check

@@ -6,7 +6,7 @@
 # the last line adds them up as "N passed, N failed".
 
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 pass=0
 fail=0

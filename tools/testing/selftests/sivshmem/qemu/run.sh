@@ -7,8 +7,8 @@
 #   run.sh --mode vmtest|demo --build DIR [--kernel VMLINUZ] [--vms 2|3]
 #          [--timeout SECONDS] [--keep-logs DIR]
 #
-# DIR must hold sivshmem.ko, sivshmem_test, sivshmemd and demo.sh (the
-# top-level Makefile puts them there). Every process started here is
+# DIR must hold sivshmem.ko, sivshmem_test, sivshmem_tool, sivshmemd and
+# demo.sh (the top-level Makefile puts them there). Every process started here is
 # stopped, and every file removed, on exit, including on failure or ^C.
 # In vmtest mode the last line is "vmtest: N passed, N failed, N skipped".
 
@@ -43,7 +43,7 @@ die() {
 [ -n "$build" ] || die "--build DIR is required"
 [ "$mode" = vmtest ] || [ "$mode" = demo ] || die "--mode must be vmtest or demo"
 case "$nvms" in 2|3) ;; *) die "--vms must be 2 or 3" ;; esac
-for f in sivshmem.ko sivshmem_test sivshmemd demo.sh; do
+for f in sivshmem.ko sivshmem_test sivshmem_tool sivshmemd demo.sh; do
 	[ -e "$build/$f" ] || die "$build/$f is missing: run 'make' first"
 done
 if [ -z "$kernel" ]; then
@@ -80,6 +80,23 @@ say() {
 	echo "[harness] $*"
 }
 
+if [ "$mode" = demo ]; then
+	cat <<'INTRO'
+sivshmem demo
+-------------
+On this host, sivshmemd plays the hypervisor's part: it creates the shared
+memory region and is the ivshmem server every QEMU connects to, one socket
+per VM, so it knows which VM is behind which peer ID. Two VMs (Debian's own
+6.1 kernel, emulated with QEMU/TCG) load the sivshmem driver, which
+  1. claims the ivshmem device so nobody, not even root, can map the raw
+     shared memory,
+  2. registers with the host daemon through its own mailbox and doorbell,
+  3. learns which other VMs are registered and pings one through the host.
+Lines start with [host] (the daemon), [vm1] or [vm2] (a guest's console).
+
+INTRO
+fi
+
 # --- initramfs --------------------------------------------------------------
 root=$work/root
 mkdir -p "$root"/{bin,lib/modules,proc,sys,dev,tmp}
@@ -88,7 +105,7 @@ ln -s busybox "$root/bin/sh"
 cp "$here/init.sh" "$root/init"
 cp "$build/demo.sh" "$root/bin/demo.sh"
 cp "$build/sivshmem.ko" "$root/lib/modules/"
-cp "$build/sivshmem_test" "$root/bin/"
+cp "$build/sivshmem_test" "$build/sivshmem_tool" "$root/bin/"
 chmod +x "$root/init" "$root/bin/demo.sh"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.gz" ||
 	die "cannot build the initramfs"
@@ -138,7 +155,9 @@ for i in $(seq "$nvms"); do
 	start_vm "vm$i"
 	say "started vm$i under QEMU/TCG (pid ${qemu_pids[-1]})"
 	if [ "$mode" = demo ]; then
-		tail -n +1 -f "$work/vm$i.log" | sed -u "s/^/[vm$i] /" &
+		tail -n +1 -f "$work/vm$i.log" |
+			sed -u -e '/^=== dmesg begin/,/^=== dmesg end/d' \
+			       -e '/^\[ *[0-9.]*\] /d' -e "s/^/[vm$i] /" &
 		tails+=($!)
 	fi
 done
@@ -237,6 +256,16 @@ for i in $(seq "$nvms"); do
 		cat "$work/vm$i.qemu" | sed "s/^/[vm$i qemu] /"
 	fi
 done
+
+if [ "$mode" = demo ]; then
+	cat <<'OUTRO'
+
+What happened: both VMs registered with the host daemon, saw each other in
+the peer list the daemon publishes, and pinged each other through it; every
+raw way into the shared memory was refused. Authenticated channels that
+applications connect to are the next step (see Documentation/sivshmem/).
+OUTRO
+fi
 
 if [ $daemon_rc = 0 ]; then
 	result ok "sivshmemd exits cleanly on SIGTERM"
