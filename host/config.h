@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (C) 2026 The sivshmem authors. */
+/*
+ * Configuration of sivshmemd: a file of directives plus command-line options
+ * that override it. The order of the VMs is part of the configuration: the
+ * Nth VM always gets ivshmem peer ID N, whatever order they connect in.
+ */
+
+#ifndef _SIVD_CONFIG_H
+#define _SIVD_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/sivshmem.h>
+
+#include "log.h"
+#include "util.h"
+
+#define SIVD_NAME_MAX		32
+#define SIVD_MAX_VMS		(SIVSHMEM_MAX_PEERS - 1)
+/* sizeof(((struct sockaddr_un *)0)->sun_path) */
+#define SIVD_SOCK_PATH_MAX	108
+#define SIVD_DEFAULT_REGION	(16ULL << 20)
+#define SIVD_DEFAULT_VECTORS	2
+
+struct sivd_vm_config {
+	char name[SIVD_NAME_MAX + 1];
+	char socket[SIVD_SOCK_PATH_MAX];
+	unsigned int line;	/* line in the config file, 0: command line */
+};
+
+struct sivd_config {
+	u64 region_size;
+	unsigned int vectors;
+	enum sivd_log_level log_level;
+	char pidfile[PATH_MAX];	/* empty: none */
+	/* Let the daemon own SIGTERM/SIGINT through a signalfd. */
+	bool handle_signals;
+	unsigned int nr_vms;
+	struct sivd_vm_config vms[SIVD_MAX_VMS];
+};
+
+/* sivd_config_args() results besides 0 (configuration complete). */
+#define SIVD_CONFIG_HELP	1
+#define SIVD_CONFIG_ERROR	(-1)
+
+void sivd_config_init(struct sivd_config *cfg);
+int sivd_config_file(struct sivd_config *cfg, const char *path,
+		     char *err, size_t errlen);
+int sivd_config_args(struct sivd_config *cfg, int argc, char **argv,
+		     char *err, size_t errlen);
+int sivd_config_check(const struct sivd_config *cfg, char *err, size_t errlen);
+int sivd_config_parse_size(const char *s, u64 *size);
+void sivd_config_format_size(u64 size, char *buf, size_t len);
+bool sivd_config_name_valid(const char *name);
+void sivd_config_usage(FILE *f);
+
+#endif /* _SIVD_CONFIG_H */

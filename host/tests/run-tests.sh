@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The sivshmem authors.
+#
+# Runs each cmocka test binary, shows its output and sums cmocka's summary
+# lines into one last line, "host: N passed, N failed", for the top-level
+# runner. A binary that dies before its summary counts as one failure.
+
+passed=0
+failed=0
+for t in "$@"; do
+	out=$(mktemp)
+	# A file, not a pipe: a daemon a failed test leaves behind must not
+	# keep the run waiting. timeout bounds a hung test.
+	timeout 300 "$t" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | head -n1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | head -n1)
+	rm -f "$out"
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "$t: exited with status $rc before reporting a failure"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+echo "host: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
