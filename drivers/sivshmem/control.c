@@ -24,6 +24,7 @@
 #define SETUP_HEADER_RETRY	(HZ)
 #define SETUP_HEADER_RETRY_MAX	(30 * HZ)
 #define SETUP_REGISTER_RETRY	(2 * HZ)
+#define SETUP_VERSION_RETRIES	10
 #define PING_TIMEOUT_DEFAULT_MS	5000
 
 /* Offsets inside our mailbox, so the queue code needs no struct pointers. */
@@ -177,11 +178,11 @@ static void adopt_mailbox(struct sivshmem_region *region)
 static bool check_header(struct sivshmem_region *region)
 {
 	struct sivshmem_region_header hdr;
+	struct sivshmem_layout layout;
 	int err;
 
 	memcpy_fromio(&hdr, region->shm, sizeof(hdr));
-	err = sivshmem_wire_header_decode(&hdr, region->shm_size,
-					  &region->layout);
+	err = sivshmem_wire_header_decode(&hdr, region->shm_size, &layout);
 	if (err) {
 		if (err != region->header_err)
 			dev_info(rdev(region),
@@ -193,6 +194,9 @@ static bool check_header(struct sivshmem_region *region)
 		return false;
 	}
 	region->header_err = 0;
+	spin_lock_bh(&region->state_lock);
+	region->layout = layout;
+	spin_unlock_bh(&region->state_lock);
 	return true;
 }
 
@@ -249,7 +253,7 @@ static void setup_work_fn(struct work_struct *work)
 static void handle_register_ack(struct sivshmem_region *region,
 				const struct sivshmem_msg *msg)
 {
-	bool ok;
+	bool ok, retry;
 
 	spin_lock_bh(&region->state_lock);
 	if (region->state != SIVSHMEM_STATE_REGISTERING ||
@@ -263,20 +267,38 @@ static void handle_register_ack(struct sivshmem_region *region,
 	ok = msg->reg_ack.status == SIVSHMEM_STATUS_OK &&
 	     msg->reg_ack.peer_id == region->peer_id &&
 	     msg->reg_ack.generation == region->layout.generation;
-	region->state = ok ? SIVSHMEM_STATE_REGISTERED :
-			     SIVSHMEM_STATE_REJECTED;
+	/*
+	 * A generation mismatch means the header we copied at probe was not
+	 * the daemon's (a VM may overwrite it until the daemon restores it):
+	 * read it again rather than give up.
+	 */
+	retry = !ok && msg->reg_ack.status == SIVSHMEM_STATUS_VERSION &&
+		region->version_retries < SETUP_VERSION_RETRIES;
+	if (ok)
+		region->state = SIVSHMEM_STATE_REGISTERED;
+	else if (retry)
+		region->state = SIVSHMEM_STATE_NO_HEADER;
+	else
+		region->state = SIVSHMEM_STATE_REJECTED;
 	bitmap_zero(region->peers, SIVSHMEM_MAX_PEERS);
 	region->peers_epoch = 0;
 	region->rx_seq = msg->seq + 1;
 	spin_unlock_bh(&region->state_lock);
 
-	if (ok)
+	if (ok) {
 		dev_info(rdev(region), "registered with the host daemon as peer %u\n",
 			 region->peer_id);
-	else
+	} else if (retry) {
+		region->version_retries++;
+		dev_warn(rdev(region),
+			 "host daemon reports a different region generation, re-reading the header\n");
+		mod_delayed_work(system_wq, &region->setup_work,
+				 SETUP_HEADER_RETRY);
+	} else {
 		dev_err(rdev(region),
 			"host daemon refused registration (status %u, peer %u)\n",
 			msg->reg_ack.status, msg->reg_ack.peer_id);
+	}
 }
 
 static void handle_peers(struct sivshmem_region *region,
@@ -493,8 +515,9 @@ void sivshmem_control_stop(struct sivshmem_region *region)
  */
 void sivshmem_control_uninit(struct sivshmem_region *region)
 {
-	cancel_delayed_work_sync(&region->setup_work);
+	/* The receive work may queue the setup work: cancel it first. */
 	cancel_work_sync(&region->rx_work);
+	cancel_delayed_work_sync(&region->setup_work);
 	kfree(region->rx_buf);
 	region->rx_buf = NULL;
 }

@@ -62,6 +62,8 @@ enum sivshmem_state {
  * @rx_work: consumes the to_guest queue
  * @setup_work: validates the header and (re)sends REGISTER until answered
  * @setup_tries: attempts made by @setup_work; only it uses this
+ * @version_retries: header re-reads after a generation mismatch; only the
+ *	receive work uses this
  * @ping_lock: serialises pings so that one answer slot is enough
  * @tx_lock: protects the to_host queue: @tx_head, @tx_seq
  * @tx_head: our private copy of to_host.ctl.head
@@ -102,6 +104,7 @@ struct sivshmem_region {
 	struct work_struct rx_work;
 	struct delayed_work setup_work;
 	unsigned int setup_tries;
+	unsigned int version_retries;
 
 	/* serialises pings; one answer slot per region */
 	struct mutex ping_lock;
