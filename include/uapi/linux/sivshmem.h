@@ -283,6 +283,8 @@ struct sivshmem_msg_ping {
  * ``EAGAIN``              a queue is full; try again
  * ``ETIMEDOUT``           no answer within the timeout
  * ``EINTR``               interrupted by a signal
+ * ``EFAULT``              the argument pointer is not readable or writable
+ * ``EPROTO``              the host daemon answered with an unexpected status
  * ======================  ===================================================
  */
 
@@ -312,8 +314,9 @@ struct sivshmem_ping_args {
  * doorbells end to end; it carries no data. Requires ``CAP_SYS_ADMIN``.
  *
  * Context: Process context; sleeps.
- * Return: 0 on success; -1 with errno ``EINVAL``, ``ENODEV``, ``EPERM``,
- * ``ENOTCONN``, ``EHOSTUNREACH``, ``EAGAIN``, ``ETIMEDOUT`` or ``EINTR``.
+ * Return: 0 on success; -1 with errno ``EINVAL``, ``EFAULT``, ``ENODEV``,
+ * ``EPERM``, ``ENOTCONN``, ``EHOSTUNREACH``, ``EAGAIN``, ``ETIMEDOUT``,
+ * ``EINTR`` or ``EPROTO``.
  */
 #define SIVSHMEM_IOCTL_PING	_IOWR(SIVSHMEM_IOCTL_MAGIC, 0x01, struct sivshmem_ping_args)
 
