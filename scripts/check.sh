@@ -57,7 +57,7 @@ add_counts "$out" "lint"
 # lint cleans the module build; rebuild what the VMs boot.
 make --no-print-directory module >/dev/null 2>&1
 
-stage "selftests in QEMU guests (TCG, about 2-4 minutes)"
+stage "selftests in two QEMU guests (TCG, about 10 seconds)"
 bash tools/testing/selftests/sivshmem/qemu/run.sh --mode vmtest \
 	--build build 2>&1 | tee "$out"
 add_counts "$out" "vmtest"

@@ -257,16 +257,6 @@ for i in $(seq "$nvms"); do
 	fi
 done
 
-if [ "$mode" = demo ]; then
-	cat <<'OUTRO'
-
-What happened: both VMs registered with the host daemon, saw each other in
-the peer list the daemon publishes, and pinged each other through it; every
-raw way into the shared memory was refused. Authenticated channels that
-applications connect to are the next step (see Documentation/sivshmem/).
-OUTRO
-fi
-
 if [ $daemon_rc = 0 ]; then
 	result ok "sivshmemd exits cleanly on SIGTERM"
 else
@@ -275,6 +265,16 @@ fi
 if [ $timed_out = 1 ] || [ $fail != 0 ]; then
 	echo "--- sivshmemd log"
 	sed 's/^/[host] /' "$work/sivshmemd.log" | tail -n 80
+fi
+
+if [ "$mode" = demo ]; then
+	cat <<'OUTRO'
+
+What happened: both VMs registered with the host daemon, saw each other in
+the peer list the daemon publishes, and pinged each other through it; every
+raw way into the shared memory was refused. Authenticated channels that
+applications connect to are the next step (see Documentation/sivshmem/).
+OUTRO
 fi
 
 if [ "$mode" = vmtest ]; then
