@@ -62,6 +62,11 @@ bash tools/testing/selftests/sivshmem/qemu/run.sh --mode vmtest \
 	--build build 2>&1 | tee "$out"
 add_counts "$out" "vmtest"
 
+stage "selftests in three QEMU guests (every guest pings every other)"
+bash tools/testing/selftests/sivshmem/qemu/run.sh --mode vmtest \
+	--build build --vms 3 2>&1 | tee "$out"
+add_counts "$out" "vmtest (3 guests)"
+
 echo
 echo "=== make check took $((SECONDS - start))s"
 echo "$pass passed, $fail failed"

@@ -228,24 +228,37 @@ FIXTURE_TEARDOWN(sivshmem)
 {
 }
 
-/* Waits for another registered guest and returns its peer ID. */
-static unsigned int other_peer(struct region *db, int timeout_s)
+/* How many guests the harness started (sivshmem.guests=N), 2 by default. */
+static int guests_expected(void)
 {
+	char buf[1024], *p;
+
+	if (read_file("/proc/cmdline", buf, sizeof(buf)))
+		return 2;
+	p = strstr(buf, "sivshmem.guests=");
+	return p ? atoi(p + strlen("sivshmem.guests=")) : 2;
+}
+
+/*
+ * Waits until all the other guests have registered and returns their peer
+ * IDs as a mask (possibly short of some after the timeout).
+ */
+static unsigned long long other_peers(struct region *db, int timeout_s)
+{
+	int want = guests_expected() - 1;
 	time_t end = time(NULL) + timeout_s;
-	unsigned long long mask;
+	unsigned long long mask = 0;
 	char buf[256];
-	int i;
 
 	do {
 		if (!read_attr(db->bdf, "peers", buf, sizeof(buf))) {
 			mask = parse_peers(buf) & ~(1ULL << db->peer_id);
-			for (i = 1; i < 64; i++)
-				if (mask & (1ULL << i))
-					return i;
+			if (__builtin_popcountll(mask) >= want)
+				break;
 		}
 		usleep(200 * 1000);
 	} while (time(NULL) < end);
-	return 0;
+	return mask;
 }
 
 TEST_F(sivshmem, doorbell_region_bound)
@@ -288,53 +301,63 @@ TEST_F_TIMEOUT(sivshmem, registers_with_daemon, 120)
 	EXPECT_EQ(1, attr_u64(self->db->bdf, "registered"));
 }
 
-TEST_F_TIMEOUT(sivshmem, sees_other_guest, 120)
+TEST_F_TIMEOUT(sivshmem, sees_other_guests, 120)
 {
-	unsigned int other;
+	unsigned long long others;
 	char buf[256];
 
 	NEED_DOORBELL();
 
 	ASSERT_EQ(0, wait_attr(self->db->bdf, "state", "registered", 90));
-	other = other_peer(self->db, PEER_WAIT_S);
-	ASSERT_NE(0, other);
-	EXPECT_NE(self->db->peer_id, other);
+	others = other_peers(self->db, PEER_WAIT_S);
+	/* Distinct peer IDs: every other guest shows up as its own bit. */
+	ASSERT_EQ(guests_expected() - 1, __builtin_popcountll(others));
+	EXPECT_FALSE(others & 1);
 	ASSERT_EQ(0, read_attr(self->db->bdf, "peers", buf, sizeof(buf)));
 	EXPECT_TRUE(parse_peers(buf) & (1ULL << self->db->peer_id));
-	TH_LOG("own peer ID %u, other guest %u", self->db->peer_id, other);
+	TH_LOG("own peer ID %u, registered peers %s", self->db->peer_id, buf);
 }
 
-TEST_F_TIMEOUT(sivshmem, ping_other_guest, 150)
+TEST_F_TIMEOUT(sivshmem, ping_other_guests, 150)
 {
 	time_t end = time(NULL) + PEER_WAIT_S;
-	unsigned int other, from = 0;
-	unsigned long long count = 0;
+	unsigned long long others, count = 0;
+	unsigned int peer, from = 0;
 	char buf[64];
-	__u64 rtt = 0;
+	__u64 rtt;
 	int fd;
 
 	NEED_DOORBELL();
 
 	ASSERT_EQ(0, wait_attr(self->db->bdf, "state", "registered", 90));
-	other = other_peer(self->db, PEER_WAIT_S);
-	ASSERT_NE(0, other);
+	others = other_peers(self->db, PEER_WAIT_S);
+	ASSERT_EQ(guests_expected() - 1, __builtin_popcountll(others));
 	fd = open(DEV_NODE, O_RDWR);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ping(fd, self->db->index, other, 0, 10000, &rtt));
-	EXPECT_LT(0, rtt);
-	TH_LOG("control-plane round trip to peer %u: %llu us", other,
-	       (unsigned long long)rtt / 1000);
+	for (peer = 1; peer < SIVSHMEM_MAX_PEERS; peer++) {
+		if (!(others & (1ULL << peer)))
+			continue;
+		rtt = 0;
+		ASSERT_EQ(0, ping(fd, self->db->index, peer, 0, 10000, &rtt));
+		EXPECT_LT(0, rtt);
+		TH_LOG("control-plane round trip to peer %u: %llu us", peer,
+		       (unsigned long long)rtt / 1000);
+	}
 	close(fd);
 
-	/* The barrier: the other guest's ping has reached us too. */
+	/*
+	 * The barrier: every other guest's ping has reached us too, so none
+	 * of them is still waiting on us when we unbind later.
+	 */
 	do {
 		if (!read_attr(self->db->bdf, "pings_received", buf, sizeof(buf)) &&
-		    sscanf(buf, "%llu %u", &count, &from) == 2 && count)
+		    sscanf(buf, "%llu %u", &count, &from) == 2 &&
+		    count >= (unsigned long long)__builtin_popcountll(others))
 			break;
 		usleep(200 * 1000);
 	} while (time(NULL) < end);
-	EXPECT_LE(1, count);
-	EXPECT_EQ(other, from);
+	EXPECT_EQ(__builtin_popcountll(others), count);
+	EXPECT_TRUE(others & (1ULL << from));
 }
 
 TEST_F(sivshmem, ping_rejects_bad_arguments)

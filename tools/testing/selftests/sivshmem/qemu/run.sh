@@ -141,7 +141,7 @@ start_vm() {
 		-display none -monitor none -no-reboot -nodefaults \
 		-serial "file:$work/$name.log" \
 		-kernel "$kernel" -initrd "$work/initramfs.gz" \
-		-append "console=ttyS0 loglevel=3 panic=-1 sivshmem.run=$mode sivshmem.name=$name" \
+		-append "console=ttyS0 loglevel=3 panic=-1 sivshmem.run=$mode sivshmem.name=$name sivshmem.guests=$nvms" \
 		-chardev "socket,path=$work/$name.sock,id=ivs" \
 		-device "ivshmem-doorbell,chardev=ivs,vectors=$vectors" \
 		-object "memory-backend-file,id=plainmem,share=on,mem-path=$work/plain.shm,size=1M" \
