@@ -28,8 +28,14 @@ static_assert(sizeof(struct sivshmem_queue_ctl) == 128);
 static_assert(sizeof(struct sivshmem_queue) ==
 	      SIVSHMEM_PAGE_SIZE * (1 + SIVSHMEM_QUEUE_SLOTS));
 static_assert(sizeof(struct sivshmem_msg_hdr) == 24);
-static_assert(sizeof(struct sivshmem_msg_register) == 32);
-static_assert(sizeof(struct sivshmem_msg_register_ack) == 24);
+static_assert(sizeof(struct sivshmem_msg_register) == 56);
+static_assert(sizeof(struct sivshmem_msg_register_ack) == 88);
+static_assert(sizeof(struct sivshmem_msg_challenge) == 80);
+static_assert(sizeof(struct sivshmem_msg_auth) == 72);
+static_assert(sizeof(struct sivshmem_msg_challenge) + SIVSHMEM_CERT_MAX +
+	      SIVSHMEM_SIG_MAX <= SIVSHMEM_MSG_PAYLOAD_MAX);
+static_assert(sizeof(struct sivshmem_msg_auth) + SIVSHMEM_CERT_MAX +
+	      SIVSHMEM_SIG_MAX <= SIVSHMEM_MSG_PAYLOAD_MAX);
 static_assert(sizeof(struct sivshmem_msg_peers) == 16);
 static_assert(sizeof(struct sivshmem_msg_ping) == 16);
 static_assert(SIVSHMEM_MAX_PEERS % 64 == 0);
@@ -58,6 +64,22 @@ struct sivshmem_layout {
 	u64 generation;
 };
 
+/*
+ * Largest transcript sivshmem_wire_tbs_*() build: a label, the fixed fields,
+ * two certificates and a name.
+ */
+#define SIVSHMEM_TBS_MAX	(128 + 2 * SIVSHMEM_CERT_MAX + SIVSHMEM_NAME_MAX)
+
+/**
+ * struct sivshmem_blob - a certificate or signature inside a decoded message
+ * @data: points into the private slot copy the message was decoded from
+ * @len: its length
+ */
+struct sivshmem_blob {
+	const u8 *data;
+	u16 len;
+};
+
 /**
  * struct sivshmem_msg - a decoded, validated control message
  * @type: &enum sivshmem_msg_type
@@ -66,6 +88,8 @@ struct sivshmem_layout {
  * @dst: receiver peer ID
  * @reg: payload of %SIVSHMEM_MSG_REGISTER
  * @reg_ack: payload of %SIVSHMEM_MSG_REGISTER_ACK
+ * @challenge: payload of %SIVSHMEM_MSG_CHALLENGE
+ * @auth: payload of %SIVSHMEM_MSG_AUTH
  * @peers: payload of %SIVSHMEM_MSG_PEERS
  * @ping: payload of %SIVSHMEM_MSG_PING and %SIVSHMEM_MSG_PONG
  */
@@ -79,14 +103,29 @@ struct sivshmem_msg {
 			u32 layout_version;
 			u32 vectors;
 			u64 generation;
-			u64 nonce;
+			u8 nonce[SIVSHMEM_NONCE_SIZE];
 		} reg;
 		struct {
 			u32 status;
 			u32 peer_id;
 			u64 generation;
-			u64 nonce;
+			u8 guest_nonce[SIVSHMEM_NONCE_SIZE];
+			u8 host_nonce[SIVSHMEM_NONCE_SIZE];
+			struct sivshmem_blob sig;
 		} reg_ack;
+		struct {
+			u64 generation;
+			u8 guest_nonce[SIVSHMEM_NONCE_SIZE];
+			u8 host_nonce[SIVSHMEM_NONCE_SIZE];
+			struct sivshmem_blob cert;
+			struct sivshmem_blob sig;
+		} challenge;
+		struct {
+			u8 host_nonce[SIVSHMEM_NONCE_SIZE];
+			char name[SIVSHMEM_NAME_MAX + 1];
+			struct sivshmem_blob cert;
+			struct sivshmem_blob sig;
+		} auth;
 		struct {
 			u64 epoch;
 			u64 bitmap[SIVSHMEM_MAX_PEERS / 64];
@@ -115,5 +154,33 @@ int sivshmem_wire_msg_decode(const void *slot, size_t slot_len,
 size_t sivshmem_wire_msg_encode(const struct sivshmem_msg *msg, void *slot,
 				size_t slot_len);
 const char *sivshmem_wire_msg_name(u16 type);
+bool sivshmem_wire_name_valid(const char *name, size_t len);
+
+/**
+ * struct sivshmem_tbs_ctx - what every registration transcript binds
+ * @generation: the region generation
+ * @peer_id: the registering guest's peer ID
+ * @guest_nonce: the guest nonce
+ * @host_nonce: the host nonce (all zero before a CHALLENGE)
+ */
+struct sivshmem_tbs_ctx {
+	u64 generation;
+	u16 peer_id;
+	u8 guest_nonce[SIVSHMEM_NONCE_SIZE];
+	u8 host_nonce[SIVSHMEM_NONCE_SIZE];
+};
+
+size_t sivshmem_wire_tbs_challenge(u8 *buf, size_t len,
+				   const struct sivshmem_tbs_ctx *ctx,
+				   const u8 *host_cert, u16 host_cert_len);
+size_t sivshmem_wire_tbs_auth(u8 *buf, size_t len,
+			      const struct sivshmem_tbs_ctx *ctx,
+			      const u8 *host_cert, u16 host_cert_len,
+			      const char *name,
+			      const u8 *guest_cert, u16 guest_cert_len);
+size_t sivshmem_wire_tbs_ack(u8 *buf, size_t len,
+			     const struct sivshmem_tbs_ctx *ctx, u32 status,
+			     u32 peer_id, const u8 *guest_cert,
+			     u16 guest_cert_len);
 
 #endif /* _SIVSHMEM_WIRE_H */

@@ -50,7 +50,7 @@
 
 /* "SVSH" read as a little-endian 32-bit value. */
 #define SIVSHMEM_REGION_MAGIC		0x48535653
-#define SIVSHMEM_LAYOUT_VERSION		1
+#define SIVSHMEM_LAYOUT_VERSION		2
 #define SIVSHMEM_PAGE_SIZE		4096
 /* The daemon registers itself as ivshmem peer 0; guests get 1..max_peers-1. */
 #define SIVSHMEM_HOST_PEER_ID		0
@@ -63,6 +63,11 @@
 
 #define SIVSHMEM_QUEUE_SLOTS		8
 #define SIVSHMEM_MSG_SLOT_SIZE		4096
+/* Registration: nonces, VM names, certificates and RSA signatures. */
+#define SIVSHMEM_NONCE_SIZE		32
+#define SIVSHMEM_NAME_MAX		32
+#define SIVSHMEM_CERT_MAX		2048
+#define SIVSHMEM_SIG_MAX		512
 /* Smallest and largest region the daemon creates (a power of two). */
 #define SIVSHMEM_REGION_MIN_SIZE	(1ULL << 20)
 #define SIVSHMEM_REGION_MAX_SIZE	(1ULL << 30)
@@ -146,8 +151,10 @@ struct sivshmem_mailbox {
 
 /**
  * enum sivshmem_msg_type - control message types
- * @SIVSHMEM_MSG_REGISTER: guest to host, &struct sivshmem_msg_register
- * @SIVSHMEM_MSG_REGISTER_ACK: host to guest, &struct sivshmem_msg_register_ack
+ * @SIVSHMEM_MSG_REGISTER: guest to host, &struct sivshmem_msg_register;
+ *	starts a registration
+ * @SIVSHMEM_MSG_REGISTER_ACK: host to guest, &struct sivshmem_msg_register_ack;
+ *	ends it, signed by the host
  * @SIVSHMEM_MSG_UNREGISTER: guest to host, no payload; the guest is leaving
  * @SIVSHMEM_MSG_PEERS: host to guest, &struct sivshmem_msg_peers; the set of
  *	registered peers changed
@@ -155,6 +162,10 @@ struct sivshmem_mailbox {
  *	(src = origin), &struct sivshmem_msg_ping
  * @SIVSHMEM_MSG_PONG: answer to a ping, routed like it; the host also sends
  *	one with a nonzero status when it cannot deliver a ping
+ * @SIVSHMEM_MSG_CHALLENGE: host to guest, &struct sivshmem_msg_challenge;
+ *	the host's certificate, fresh nonce and signature
+ * @SIVSHMEM_MSG_AUTH: guest to host, &struct sivshmem_msg_auth; the guest's
+ *	name, certificate and signature
  * @__SIVSHMEM_MSG_MAX: one past the last type
  */
 enum sivshmem_msg_type {
@@ -164,6 +175,8 @@ enum sivshmem_msg_type {
 	SIVSHMEM_MSG_PEERS = 4,
 	SIVSHMEM_MSG_PING = 5,
 	SIVSHMEM_MSG_PONG = 6,
+	SIVSHMEM_MSG_CHALLENGE = 7,
+	SIVSHMEM_MSG_AUTH = 8,
 	__SIVSHMEM_MSG_MAX
 };
 
@@ -175,6 +188,10 @@ enum sivshmem_msg_type {
  * @SIVSHMEM_STATUS_NOT_REGISTERED: the sender has not registered
  * @SIVSHMEM_STATUS_UNKNOWN_PEER: the target peer is not registered
  * @SIVSHMEM_STATUS_BUSY: the target's queue is full, try again
+ * @SIVSHMEM_STATUS_AUTH_FAILED: the certificate or the signature was refused
+ * @SIVSHMEM_STATUS_REVOKED: the certificate has been revoked
+ * @SIVSHMEM_STATUS_WRONG_NAME: the name is not the one configured for the
+ *	socket (and so the peer ID) the guest is connected through
  * @__SIVSHMEM_STATUS_MAX: one past the last status
  */
 enum sivshmem_status {
@@ -184,6 +201,9 @@ enum sivshmem_status {
 	SIVSHMEM_STATUS_NOT_REGISTERED = 3,
 	SIVSHMEM_STATUS_UNKNOWN_PEER = 4,
 	SIVSHMEM_STATUS_BUSY = 5,
+	SIVSHMEM_STATUS_AUTH_FAILED = 6,
+	SIVSHMEM_STATUS_REVOKED = 7,
+	SIVSHMEM_STATUS_WRONG_NAME = 8,
 	__SIVSHMEM_STATUS_MAX
 };
 
@@ -212,11 +232,34 @@ struct sivshmem_msg_hdr {
 	(SIVSHMEM_MSG_SLOT_SIZE - sizeof(struct sivshmem_msg_hdr))
 
 /**
- * struct sivshmem_msg_register - a guest announces itself
+ * DOC: sivshmem registration
+ *
+ * A guest proves its name to the host daemon, and the daemon proves it is
+ * the host, before the guest counts as registered:
+ *
+ * 1. guest -> host: REGISTER (guest nonce)
+ * 2. host -> guest: CHALLENGE (host nonce, host certificate, host signature
+ *    over the challenge transcript)
+ * 3. guest -> host: AUTH (name, guest certificate, guest signature over the
+ *    auth transcript)
+ * 4. host -> guest: REGISTER_ACK (status, host signature over the ack
+ *    transcript)
+ *
+ * Certificates are X.509 DER issued by the host CA; signatures are RSA
+ * PKCS#1 v1.5 over the SHA-256 of the transcript. Each transcript starts
+ * with its own label and binds the region generation, the guest's peer ID
+ * and both nonces; the auth and ack transcripts also bind the certificates
+ * and the name, so no signature can be replayed in another registration,
+ * for another peer or in another role. drivers/sivshmem/wire.c builds the
+ * transcripts for both sides.
+ */
+
+/**
+ * struct sivshmem_msg_register - a guest starts registering
  * @layout_version: the layout version the guest speaks
  * @vectors: doorbell vectors the guest's device has
  * @generation: &sivshmem_region_header.generation the guest read at probe
- * @nonce: random value the host echoes in its answer
+ * @nonce: fresh random guest nonce
  * @flags: none defined, must be zero
  * @reserved: must be zero
  */
@@ -224,23 +267,72 @@ struct sivshmem_msg_register {
 	__le32 layout_version;
 	__le32 vectors;
 	__le64 generation;
-	__le64 nonce;
+	__u8 nonce[SIVSHMEM_NONCE_SIZE];
 	__le32 flags;
 	__le32 reserved;
 };
 
 /**
- * struct sivshmem_msg_register_ack - the host's answer to a registration
+ * struct sivshmem_msg_challenge - the host answers a REGISTER
+ * @generation: the host's current region generation
+ * @guest_nonce: &sivshmem_msg_register.nonce of the request answered
+ * @host_nonce: fresh random host nonce
+ * @cert_len: length of the host certificate, 1..%SIVSHMEM_CERT_MAX
+ * @sig_len: length of the signature: 256, 384 or 512
+ * @reserved: must be zero
+ * @data: the host certificate (DER), then the signature
+ */
+struct sivshmem_msg_challenge {
+	__le64 generation;
+	__u8 guest_nonce[SIVSHMEM_NONCE_SIZE];
+	__u8 host_nonce[SIVSHMEM_NONCE_SIZE];
+	__le16 cert_len;
+	__le16 sig_len;
+	__le32 reserved;
+	__u8 data[];
+};
+
+/**
+ * struct sivshmem_msg_auth - the guest proves its name
+ * @host_nonce: &sivshmem_msg_challenge.host_nonce being answered
+ * @name: the guest's VM name, NUL-padded
+ * @cert_len: length of the guest certificate, 1..%SIVSHMEM_CERT_MAX
+ * @sig_len: length of the signature: 256, 384 or 512
+ * @reserved: must be zero
+ * @data: the guest certificate (DER), then the signature
+ */
+struct sivshmem_msg_auth {
+	__u8 host_nonce[SIVSHMEM_NONCE_SIZE];
+	char name[SIVSHMEM_NAME_MAX];
+	__le16 cert_len;
+	__le16 sig_len;
+	__le32 reserved;
+	__u8 data[];
+};
+
+/**
+ * struct sivshmem_msg_register_ack - the host's verdict, signed
  * @status: &enum sivshmem_status
  * @peer_id: the peer ID the host knows the guest by
  * @generation: the host's current region generation
- * @nonce: &sivshmem_msg_register.nonce of the request answered
+ * @guest_nonce: the guest nonce of the registration
+ * @host_nonce: the host nonce of the registration (zero if the host refused
+ *	before sending a CHALLENGE)
+ * @sig_len: length of @sig: 256, 384 or 512
+ * @reserved0: must be zero
+ * @reserved1: must be zero
+ * @sig: the host's signature over the ack transcript
  */
 struct sivshmem_msg_register_ack {
 	__le32 status;
 	__le32 peer_id;
 	__le64 generation;
-	__le64 nonce;
+	__u8 guest_nonce[SIVSHMEM_NONCE_SIZE];
+	__u8 host_nonce[SIVSHMEM_NONCE_SIZE];
+	__le16 sig_len;
+	__le16 reserved0;
+	__le32 reserved1;
+	__u8 sig[];
 };
 
 /**
