@@ -75,6 +75,20 @@ void sivshmem_region_del(struct sivshmem_region *region)
 	ida_free(&sivshmem_region_ida, region->index);
 }
 
+/**
+ * sivshmem_regions_call() - call @fn on every region
+ * @fn: must not sleep for long nor take sivshmem_regions_lock
+ */
+void sivshmem_regions_call(void (*fn)(struct sivshmem_region *region))
+{
+	struct sivshmem_region *region;
+
+	mutex_lock(&sivshmem_regions_lock);
+	list_for_each_entry(region, &sivshmem_regions, node)
+		fn(region);
+	mutex_unlock(&sivshmem_regions_lock);
+}
+
 static struct sivshmem_region *region_get(u32 index)
 {
 	struct sivshmem_region *region, *found = NULL;
@@ -139,12 +153,18 @@ static const struct file_operations sivshmem_fops = {
 	.llseek = noop_llseek,
 };
 
+static const struct attribute_group *sivshmem_misc_groups[] = {
+	&sivshmem_identity_group,
+	NULL,
+};
+
 static struct miscdevice sivshmem_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = SIVSHMEM_DRV_NAME,
 	.fops = &sivshmem_fops,
 	/* Applications connect without privilege; each ioctl checks its own. */
 	.mode = 0666,
+	.groups = sivshmem_misc_groups,
 };
 
 int sivshmem_chardev_init(void)

@@ -2,14 +2,15 @@
 /*
  * Copyright (C) 2026 The sivshmem authors.
  *
- * The guest side of the control plane: registration with the host daemon,
- * the peer list it publishes and control-plane pings, all carried by the
- * mailbox queues described in include/uapi/linux/sivshmem.h.
+ * The guest side of the control plane: authenticated registration with the
+ * host daemon, the peer list it publishes and control-plane pings, all
+ * carried by the mailbox queues described in include/uapi/linux/sivshmem.h.
  *
  * Any VM on the region can write our mailbox, so the receive path copies a
  * slot out once, decodes the copy with wire.c and checks sender, receiver and
- * sequence before acting. Messages are not yet authenticated; that is the
- * job of the identity layer built on top of this.
+ * sequence before acting. Registration is bound to our fresh nonce and to
+ * signatures by the host's certificate (see "sivshmem registration" in the
+ * uapi header); the peer list and pings are not signed yet.
  */
 
 #include <linux/io.h>
@@ -19,12 +20,15 @@
 #include <linux/slab.h>
 #include <linux/stddef.h>
 
+#include "identity.h"
 #include "sivshmem.h"
 
 #define SETUP_HEADER_RETRY	(HZ)
 #define SETUP_HEADER_RETRY_MAX	(30 * HZ)
 #define SETUP_REGISTER_RETRY	(2 * HZ)
 #define SETUP_VERSION_RETRIES	10
+/* Forged CHALLENGEs a registration attempt checks before it waits again. */
+#define CHALLENGES_PER_ATTEMPT	4
 #define PING_TIMEOUT_DEFAULT_MS	5000
 
 /* Offsets inside our mailbox, so the queue code needs no struct pointers. */
@@ -39,7 +43,9 @@
 static const char *const state_names[] = {
 	[SIVSHMEM_STATE_NO_HEADER] = "no-header",
 	[SIVSHMEM_STATE_PLAIN] = "plain",
+	[SIVSHMEM_STATE_NO_IDENTITY] = "no-identity",
 	[SIVSHMEM_STATE_REGISTERING] = "registering",
+	[SIVSHMEM_STATE_AUTHENTICATING] = "authenticating",
 	[SIVSHMEM_STATE_REGISTERED] = "registered",
 	[SIVSHMEM_STATE_REJECTED] = "rejected",
 	[SIVSHMEM_STATE_DEAD] = "removed",
@@ -78,7 +84,6 @@ static enum sivshmem_state get_state(struct sivshmem_region *region)
 static int tx_locked(struct sivshmem_region *region, struct sivshmem_msg *msg)
 {
 	void __iomem *q = region->mbox + TO_HOST;
-	u64 buf[16];
 	size_t len;
 	u32 space;
 	int err;
@@ -106,11 +111,12 @@ static int tx_locked(struct sivshmem_region *region, struct sivshmem_msg *msg)
 
 	msg->seq = region->tx_seq + 1;
 	msg->src = region->peer_id;
-	len = sivshmem_wire_msg_encode(msg, buf, sizeof(buf));
+	len = sivshmem_wire_msg_encode(msg, region->tx_buf,
+				       SIVSHMEM_MSG_SLOT_SIZE);
 	if (WARN_ON_ONCE(!len))
 		return -EINVAL;
 
-	memcpy_toio(q + Q_SLOT(region->tx_head), buf, len);
+	memcpy_toio(q + Q_SLOT(region->tx_head), region->tx_buf, len);
 	/* The slot must be visible before the index that publishes it. */
 	wmb();
 	region->tx_head++;
@@ -131,6 +137,7 @@ static int tx(struct sivshmem_region *region, struct sivshmem_msg *msg)
 	return err;
 }
 
+/* Starts a registration attempt with a fresh nonce. */
 static int send_register(struct sivshmem_region *region)
 {
 	struct sivshmem_msg msg = {
@@ -142,12 +149,15 @@ static int send_register(struct sivshmem_region *region)
 			.generation = region->layout.generation,
 		},
 	};
-	u64 nonce = get_random_u64();
 
-	spin_lock_bh(&region->state_lock);
-	region->reg_nonce = nonce;
-	spin_unlock_bh(&region->state_lock);
-	msg.reg.nonce = nonce;
+	mutex_lock(&region->reg_lock);
+	get_random_bytes(region->guest_nonce, SIVSHMEM_NONCE_SIZE);
+	memset(region->host_nonce, 0, SIVSHMEM_NONCE_SIZE);
+	sivshmem_peer_cert_release(&region->host);
+	region->auth_cert_len = 0;
+	region->challenges = 0;
+	memcpy(msg.reg.nonce, region->guest_nonce, SIVSHMEM_NONCE_SIZE);
+	mutex_unlock(&region->reg_lock);
 	return tx(region, &msg);
 }
 
@@ -235,7 +245,18 @@ static void setup_work_fn(struct work_struct *work)
 		set_state(region, SIVSHMEM_STATE_REGISTERING);
 		region->setup_tries = 0;
 		fallthrough;
+	case SIVSHMEM_STATE_NO_IDENTITY:
+	case SIVSHMEM_STATE_REJECTED:
 	case SIVSHMEM_STATE_REGISTERING:
+	case SIVSHMEM_STATE_AUTHENTICATING:
+		if (!sivshmem_identity_ready()) {
+			if (get_state(region) != SIVSHMEM_STATE_NO_IDENTITY)
+				dev_warn(rdev(region),
+					 "no valid identity, not registering: provision one (see /sys/class/misc/sivshmem/identity_error)\n");
+			set_state(region, SIVSHMEM_STATE_NO_IDENTITY);
+			return;
+		}
+		set_state(region, SIVSHMEM_STATE_REGISTERING);
 		if (region->setup_tries && !(region->setup_tries % 5))
 			dev_warn(rdev(region),
 				 "no answer from the host daemon after %u registration attempts\n",
@@ -250,55 +271,222 @@ static void setup_work_fn(struct work_struct *work)
 	}
 }
 
-static void handle_register_ack(struct sivshmem_region *region,
-				const struct sivshmem_msg *msg)
+static void drop(struct sivshmem_region *region, const char *why, u16 type)
 {
-	bool ok, retry;
-
 	spin_lock_bh(&region->state_lock);
-	if (region->state != SIVSHMEM_STATE_REGISTERING ||
-	    msg->reg_ack.nonce != region->reg_nonce) {
-		region->rx_dropped++;
-		spin_unlock_bh(&region->state_lock);
-		dev_warn_ratelimited(rdev(region),
-				     "dropping unexpected REGISTER_ACK\n");
+	region->rx_dropped++;
+	spin_unlock_bh(&region->state_lock);
+	dev_warn_ratelimited(rdev(region), "dropping %s message: %s\n",
+			     sivshmem_wire_msg_name(type), why);
+}
+
+static const char *const status_names[__SIVSHMEM_STATUS_MAX] = {
+	[SIVSHMEM_STATUS_OK] = "ok",
+	[SIVSHMEM_STATUS_BAD_MESSAGE] = "bad-message",
+	[SIVSHMEM_STATUS_VERSION] = "version",
+	[SIVSHMEM_STATUS_NOT_REGISTERED] = "not-registered",
+	[SIVSHMEM_STATUS_UNKNOWN_PEER] = "unknown-peer",
+	[SIVSHMEM_STATUS_BUSY] = "busy",
+	[SIVSHMEM_STATUS_AUTH_FAILED] = "auth-failed",
+	[SIVSHMEM_STATUS_REVOKED] = "revoked",
+	[SIVSHMEM_STATUS_WRONG_NAME] = "wrong-name",
+};
+
+/**
+ * sivshmem_status_name() - a status as shown in sysfs
+ * @status: a decoded, hence valid, &enum sivshmem_status
+ *
+ * Return: a static string.
+ */
+const char *sivshmem_status_name(u32 status)
+{
+	if (status >= __SIVSHMEM_STATUS_MAX)
+		return "unknown";
+	return status_names[status];
+}
+
+static void tbs_ctx(struct sivshmem_region *region,
+		    struct sivshmem_tbs_ctx *ctx)
+{
+	lockdep_assert_held(&region->reg_lock);
+	ctx->generation = region->layout.generation;
+	ctx->peer_id = region->peer_id;
+	memcpy(ctx->guest_nonce, region->guest_nonce, SIVSHMEM_NONCE_SIZE);
+	memcpy(ctx->host_nonce, region->host_nonce, SIVSHMEM_NONCE_SIZE);
+}
+
+/* Verifies the host's CHALLENGE and answers with our AUTH. */
+static void challenge_locked(struct sivshmem_region *region,
+			     const struct sivshmem_msg *msg)
+{
+	struct sivshmem_msg auth = {
+		.type = SIVSHMEM_MSG_AUTH,
+		.dst = SIVSHMEM_HOST_PEER_ID,
+	};
+	struct sivshmem_peer_cert host;
+	struct sivshmem_tbs_ctx ctx;
+	size_t tbs_len;
+	u8 *tbs, *sig;
+	int err;
+
+	lockdep_assert_held(&region->reg_lock);
+	/* Cheap checks first: only a CHALLENGE to our current REGISTER. */
+	if (get_state(region) != SIVSHMEM_STATE_REGISTERING ||
+	    msg->challenge.generation != region->layout.generation ||
+	    memcmp(msg->challenge.guest_nonce, region->guest_nonce,
+		   SIVSHMEM_NONCE_SIZE) ||
+	    region->challenges >= CHALLENGES_PER_ATTEMPT) {
+		drop(region, "not an answer to our REGISTER", msg->type);
 		return;
 	}
+	region->challenges++;
+
+	err = sivshmem_identity_check_host(msg->challenge.cert.data,
+					   msg->challenge.cert.len, &host);
+	if (err) {
+		drop(region, "host certificate refused", msg->type);
+		return;
+	}
+	tbs = kmalloc(SIVSHMEM_TBS_MAX, GFP_KERNEL);
+	sig = kmalloc(SIVSHMEM_SIG_MAX, GFP_KERNEL);
+	if (!tbs || !sig)
+		goto out;
+	tbs_ctx(region, &ctx);
+	memcpy(ctx.host_nonce, msg->challenge.host_nonce, SIVSHMEM_NONCE_SIZE);
+	tbs_len = sivshmem_wire_tbs_challenge(tbs, SIVSHMEM_TBS_MAX, &ctx,
+					      host.der, host.len);
+	if (!tbs_len || sivshmem_identity_verify(&host, tbs, tbs_len,
+						 msg->challenge.sig.data,
+						 msg->challenge.sig.len)) {
+		drop(region, "host signature invalid", msg->type);
+		goto out;
+	}
+
+	/* The host is authentic: the sequence restarts here. */
+	region->rx_seq = msg->seq + 1;
+	sivshmem_peer_cert_release(&region->host);
+	region->host = host;
+	memset(&host, 0, sizeof(host));
+	memcpy(region->host_nonce, ctx.host_nonce, SIVSHMEM_NONCE_SIZE);
+
+	memcpy(auth.auth.host_nonce, ctx.host_nonce, SIVSHMEM_NONCE_SIZE);
+	err = sivshmem_identity_sign_auth(&ctx, &region->host, auth.auth.name,
+					  region->auth_cert,
+					  &region->auth_cert_len, sig,
+					  &auth.auth.sig.len);
+	if (err) {
+		dev_warn_ratelimited(rdev(region), "cannot sign AUTH: %d\n", err);
+		goto out;
+	}
+	auth.auth.cert.data = region->auth_cert;
+	auth.auth.cert.len = region->auth_cert_len;
+	auth.auth.sig.data = sig;
+	err = tx(region, &auth);
+	if (!err)
+		set_state(region, SIVSHMEM_STATE_AUTHENTICATING);
+out:
+	sivshmem_peer_cert_release(&host);
+	kfree(tbs);
+	kfree(sig);
+}
+
+/*
+ * Before a CHALLENGE the guest knows no host certificate, so the only ACK
+ * it acts on is an unsigned VERSION hint, and all it does then is re-read
+ * the header. After the AUTH, only an ACK the host signed counts.
+ */
+static void ack_locked(struct sivshmem_region *region,
+		       const struct sivshmem_msg *msg)
+{
+	enum sivshmem_state state = get_state(region);
+	struct sivshmem_tbs_ctx ctx;
+	size_t tbs_len;
+	bool ok;
+	u8 *tbs;
+
+	lockdep_assert_held(&region->reg_lock);
+	if (memcmp(msg->reg_ack.guest_nonce, region->guest_nonce,
+		   SIVSHMEM_NONCE_SIZE)) {
+		drop(region, "not for our registration", msg->type);
+		return;
+	}
+	if (state == SIVSHMEM_STATE_REGISTERING &&
+	    msg->reg_ack.status == SIVSHMEM_STATUS_VERSION) {
+		if (region->version_retries >= SETUP_VERSION_RETRIES)
+			return;
+		region->version_retries++;
+		dev_warn(rdev(region),
+			 "host daemon reports a different region generation, re-reading the header\n");
+		set_state(region, SIVSHMEM_STATE_NO_HEADER);
+		mod_delayed_work(system_wq, &region->setup_work,
+				 SETUP_HEADER_RETRY);
+		return;
+	}
+	if (state != SIVSHMEM_STATE_AUTHENTICATING ||
+	    memcmp(msg->reg_ack.host_nonce, region->host_nonce,
+		   SIVSHMEM_NONCE_SIZE)) {
+		drop(region, "unexpected", msg->type);
+		return;
+	}
+
+	tbs = kmalloc(SIVSHMEM_TBS_MAX, GFP_KERNEL);
+	if (!tbs)
+		return;
+	tbs_ctx(region, &ctx);
+	tbs_len = sivshmem_wire_tbs_ack(tbs, SIVSHMEM_TBS_MAX, &ctx,
+					msg->reg_ack.status,
+					msg->reg_ack.peer_id,
+					region->auth_cert,
+					region->auth_cert_len);
+	if (!tbs_len || sivshmem_identity_verify(&region->host, tbs, tbs_len,
+						 msg->reg_ack.sig.data,
+						 msg->reg_ack.sig.len)) {
+		kfree(tbs);
+		drop(region, "host signature invalid", msg->type);
+		return;
+	}
+	kfree(tbs);
+
 	ok = msg->reg_ack.status == SIVSHMEM_STATUS_OK &&
 	     msg->reg_ack.peer_id == region->peer_id &&
 	     msg->reg_ack.generation == region->layout.generation;
-	/*
-	 * A generation mismatch means the header we copied at probe was not
-	 * the daemon's (a VM may overwrite it until the daemon restores it):
-	 * read it again rather than give up.
-	 */
-	retry = !ok && msg->reg_ack.status == SIVSHMEM_STATUS_VERSION &&
-		region->version_retries < SETUP_VERSION_RETRIES;
-	if (ok)
-		region->state = SIVSHMEM_STATE_REGISTERED;
-	else if (retry)
-		region->state = SIVSHMEM_STATE_NO_HEADER;
-	else
-		region->state = SIVSHMEM_STATE_REJECTED;
+	/* Signed and final: no more retries until something changes. */
+	cancel_delayed_work(&region->setup_work);
+
+	spin_lock_bh(&region->state_lock);
+	if (region->state != SIVSHMEM_STATE_DEAD)
+		region->state = ok ? SIVSHMEM_STATE_REGISTERED :
+				     SIVSHMEM_STATE_REJECTED;
+	region->reg_status = ok ? SIVSHMEM_STATUS_OK : msg->reg_ack.status;
 	bitmap_zero(region->peers, SIVSHMEM_MAX_PEERS);
 	region->peers_epoch = 0;
 	region->rx_seq = msg->seq + 1;
 	spin_unlock_bh(&region->state_lock);
 
-	if (ok) {
-		dev_info(rdev(region), "registered with the host daemon as peer %u\n",
-			 region->peer_id);
-	} else if (retry) {
-		region->version_retries++;
-		dev_warn(rdev(region),
-			 "host daemon reports a different region generation, re-reading the header\n");
-		mod_delayed_work(system_wq, &region->setup_work,
-				 SETUP_HEADER_RETRY);
-	} else {
+	if (ok)
+		dev_info(rdev(region),
+			 "authenticated with the host \"%s\" and registered as peer %u\n",
+			 region->host.name, region->peer_id);
+	else
 		dev_err(rdev(region),
-			"host daemon refused registration (status %u, peer %u)\n",
-			msg->reg_ack.status, msg->reg_ack.peer_id);
+			"host daemon refused registration: %s (status %u)\n",
+			sivshmem_status_name(msg->reg_ack.status),
+			msg->reg_ack.status);
+}
+
+static void handle_registration(struct sivshmem_region *region,
+				const struct sivshmem_msg *msg)
+{
+	if (msg->src != SIVSHMEM_HOST_PEER_ID) {
+		drop(region, "not from the host", msg->type);
+		return;
 	}
+	mutex_lock(&region->reg_lock);
+	if (msg->type == SIVSHMEM_MSG_CHALLENGE)
+		challenge_locked(region, msg);
+	else
+		ack_locked(region, msg);
+	mutex_unlock(&region->reg_lock);
 }
 
 static void handle_peers(struct sivshmem_region *region,
@@ -356,15 +544,6 @@ static void handle_pong(struct sivshmem_region *region,
 	spin_unlock_bh(&region->state_lock);
 }
 
-static void drop(struct sivshmem_region *region, const char *why, u16 type)
-{
-	spin_lock_bh(&region->state_lock);
-	region->rx_dropped++;
-	spin_unlock_bh(&region->state_lock);
-	dev_warn_ratelimited(rdev(region), "dropping %s message: %s\n",
-			     sivshmem_wire_msg_name(type), why);
-}
-
 static void handle(struct sivshmem_region *region, const void *slot)
 {
 	struct sivshmem_msg msg;
@@ -378,12 +557,10 @@ static void handle(struct sivshmem_region *region, const void *slot)
 		return;
 	}
 
-	/* The ACK carries our nonce and starts the sequence. */
-	if (msg.type == SIVSHMEM_MSG_REGISTER_ACK) {
-		if (msg.src != SIVSHMEM_HOST_PEER_ID)
-			drop(region, "not from the host", msg.type);
-		else
-			handle_register_ack(region, &msg);
+	/* These carry our nonce and restart the sequence. */
+	if (msg.type == SIVSHMEM_MSG_CHALLENGE ||
+	    msg.type == SIVSHMEM_MSG_REGISTER_ACK) {
+		handle_registration(region, &msg);
 		return;
 	}
 	if (!region->rx_seq || msg.seq != region->rx_seq) {
@@ -466,8 +643,15 @@ static void rx_work_fn(struct work_struct *work)
 int sivshmem_control_init(struct sivshmem_region *region)
 {
 	region->rx_buf = kzalloc(SIVSHMEM_MSG_SLOT_SIZE, GFP_KERNEL);
-	if (!region->rx_buf)
+	region->tx_buf = kzalloc(SIVSHMEM_MSG_SLOT_SIZE, GFP_KERNEL);
+	region->auth_cert = kzalloc(SIVSHMEM_CERT_MAX, GFP_KERNEL);
+	if (!region->rx_buf || !region->tx_buf || !region->auth_cert) {
+		kfree(region->rx_buf);
+		kfree(region->tx_buf);
+		kfree(region->auth_cert);
 		return -ENOMEM;
+	}
+	mutex_init(&region->reg_lock);
 	INIT_WORK(&region->rx_work, rx_work_fn);
 	INIT_DELAYED_WORK(&region->setup_work, setup_work_fn);
 	region->state = SIVSHMEM_STATE_NO_HEADER;
@@ -518,8 +702,13 @@ void sivshmem_control_uninit(struct sivshmem_region *region)
 	/* The receive work may queue the setup work: cancel it first. */
 	cancel_work_sync(&region->rx_work);
 	cancel_delayed_work_sync(&region->setup_work);
+	sivshmem_peer_cert_release(&region->host);
 	kfree(region->rx_buf);
+	kfree(region->tx_buf);
+	kfree(region->auth_cert);
 	region->rx_buf = NULL;
+	region->tx_buf = NULL;
+	region->auth_cert = NULL;
 }
 
 static int ping_errno(u32 status)
@@ -626,4 +815,26 @@ out_clear:
 out_unlock:
 	mutex_unlock(&region->ping_lock);
 	return err;
+}
+
+static void kick(struct sivshmem_region *region)
+{
+	enum sivshmem_state state = get_state(region);
+
+	if (state == SIVSHMEM_STATE_NO_IDENTITY ||
+	    state == SIVSHMEM_STATE_REJECTED) {
+		region->setup_tries = 0;
+		mod_delayed_work(system_wq, &region->setup_work, 0);
+	}
+}
+
+/**
+ * sivshmem_control_identity_changed() - register now that we can
+ *
+ * Called when a new identity was verified: regions that were waiting for
+ * one, or that the daemon refused, try again.
+ */
+void sivshmem_control_identity_changed(void)
+{
+	sivshmem_regions_call(kick);
 }

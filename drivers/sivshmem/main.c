@@ -13,9 +13,12 @@ static int __init sivshmem_mod_init(void)
 {
 	int err;
 
-	err = sivshmem_chardev_init();
+	err = sivshmem_identity_init();
 	if (err)
 		return err;
+	err = sivshmem_chardev_init();
+	if (err)
+		goto err_uninit_identity;
 	err = sivshmem_pci_init();
 	if (err)
 		goto err_uninit_chardev;
@@ -23,6 +26,8 @@ static int __init sivshmem_mod_init(void)
 
 err_uninit_chardev:
 	sivshmem_chardev_uninit();
+err_uninit_identity:
+	sivshmem_identity_uninit();
 	return err;
 }
 
@@ -30,6 +35,7 @@ static void __exit sivshmem_mod_exit(void)
 {
 	sivshmem_pci_uninit();
 	sivshmem_chardev_uninit();
+	sivshmem_identity_uninit();
 }
 
 module_init(sivshmem_mod_init);
@@ -37,3 +43,5 @@ module_exit(sivshmem_mod_exit);
 MODULE_DESCRIPTION("Secure inter-VM shared memory for the ivshmem device");
 MODULE_AUTHOR("The sivshmem authors");
 MODULE_LICENSE("GPL");
+/* keyctl can only add our PKCS#8 private key once this parser is there. */
+MODULE_SOFTDEP("pre: pkcs8_key_parser");

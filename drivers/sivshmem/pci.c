@@ -281,6 +281,20 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(state);
 
+static ssize_t registration_status_show(struct device *dev,
+					struct device_attribute *attr,
+					char *buf)
+{
+	struct sivshmem_region *region = dev_region(dev);
+	u32 status;
+
+	spin_lock_bh(&region->state_lock);
+	status = region->reg_status;
+	spin_unlock_bh(&region->state_lock);
+	return sysfs_emit(buf, "%s\n", sivshmem_status_name(status));
+}
+static DEVICE_ATTR_RO(registration_status);
+
 static ssize_t registered_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
@@ -344,6 +358,7 @@ static struct attribute *sivshmem_attrs[] = {
 	&dev_attr_layout_version.attr,
 	&dev_attr_state.attr,
 	&dev_attr_registered.attr,
+	&dev_attr_registration_status.attr,
 	&dev_attr_peers.attr,
 	&dev_attr_pings_received.attr,
 	&dev_attr_rx_dropped.attr,

@@ -5,6 +5,8 @@
  * Lock order, outermost first:
  *   sivshmem_regions_lock (chardev.c, region lookup)
  *   region->ping_lock     (one control-plane ping at a time)
+ *   region->reg_lock      (the registration in progress)
+ *   identity lock         (identity.c)
  *   region->tx_lock       (the to_host queue)
  *   region->state_lock    (state, peers, ping answer; spinlock, innermost)
  * The receive work runs without the outer locks and takes tx_lock to answer.
@@ -21,6 +23,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "identity.h"
 #include "wire.h"
 
 #define SIVSHMEM_DRV_NAME		"sivshmem"
@@ -29,7 +32,9 @@
  * enum sivshmem_state - where a region stands with the host daemon
  * @SIVSHMEM_STATE_NO_HEADER: no valid region header; retried periodically
  * @SIVSHMEM_STATE_PLAIN: ivshmem-plain, no doorbell: cannot register
- * @SIVSHMEM_STATE_REGISTERING: REGISTER sent, waiting for the answer
+ * @SIVSHMEM_STATE_NO_IDENTITY: no valid identity provisioned yet
+ * @SIVSHMEM_STATE_REGISTERING: REGISTER sent, waiting for the CHALLENGE
+ * @SIVSHMEM_STATE_AUTHENTICATING: AUTH sent, waiting for the signed ACK
  * @SIVSHMEM_STATE_REGISTERED: the daemon acknowledged the registration
  * @SIVSHMEM_STATE_REJECTED: the daemon refused the registration
  * @SIVSHMEM_STATE_DEAD: the device is being removed
@@ -37,7 +42,9 @@
 enum sivshmem_state {
 	SIVSHMEM_STATE_NO_HEADER,
 	SIVSHMEM_STATE_PLAIN,
+	SIVSHMEM_STATE_NO_IDENTITY,
 	SIVSHMEM_STATE_REGISTERING,
+	SIVSHMEM_STATE_AUTHENTICATING,
 	SIVSHMEM_STATE_REGISTERED,
 	SIVSHMEM_STATE_REJECTED,
 	SIVSHMEM_STATE_DEAD,
@@ -68,13 +75,22 @@ enum sivshmem_state {
  * @tx_lock: protects the to_host queue: @tx_head, @tx_seq
  * @tx_head: our private copy of to_host.ctl.head
  * @tx_seq: sequence number of the last message we sent
+ * @tx_buf: private encoding of the message being sent
+ * @reg_lock: protects the registration in progress: @guest_nonce,
+ *	@host_nonce, @host, @auth_cert, @auth_cert_len, @challenges
+ * @guest_nonce: nonce of our current REGISTER
+ * @host_nonce: nonce of the CHALLENGE we answered, zero before
+ * @host: the host certificate that CHALLENGE carried, verified
+ * @auth_cert: the certificate our AUTH carried (the ACK signs it)
+ * @auth_cert_len: its length
+ * @challenges: CHALLENGEs checked for the current REGISTER
  * @rx_tail: our private copy of to_guest.ctl.tail; only @rx_work uses it
  * @rx_seq: sequence number expected next in to_guest, 0 before the ACK
  * @rx_buf: private copy of the slot being decoded; only @rx_work uses it
  * @state_lock: protects @state, @reg_nonce, @peers, @peers_epoch, the
  *	ping answer fields and the counters below
  * @state: &enum sivshmem_state
- * @reg_nonce: nonce of the REGISTER in flight
+ * @reg_status: status of the last signed REGISTER_ACK
  * @peers: registered peers as last told by the daemon
  * @peers_epoch: epoch of @peers
  * @ping_cookie: cookie of the ping in flight, 0 when none
@@ -112,6 +128,16 @@ struct sivshmem_region {
 	struct mutex tx_lock;
 	u32 tx_head;
 	u64 tx_seq;
+	void *tx_buf;
+
+	/* protects the registration in progress */
+	struct mutex reg_lock;
+	u8 guest_nonce[SIVSHMEM_NONCE_SIZE];
+	u8 host_nonce[SIVSHMEM_NONCE_SIZE];
+	struct sivshmem_peer_cert host;
+	u8 *auth_cert;
+	u16 auth_cert_len;
+	unsigned int challenges;
 
 	u32 rx_tail;
 	u64 rx_seq;
@@ -120,7 +146,7 @@ struct sivshmem_region {
 	/* protects state, peers, ping answer and counters */
 	spinlock_t state_lock;
 	enum sivshmem_state state;
-	u64 reg_nonce;
+	u32 reg_status;
 	DECLARE_BITMAP(peers, SIVSHMEM_MAX_PEERS);
 	u64 peers_epoch;
 	u64 ping_cookie;
@@ -140,6 +166,7 @@ void sivshmem_control_uninit(struct sivshmem_region *region);
 int sivshmem_control_ping(struct sivshmem_region *region, u32 peer_id,
 			  unsigned int timeout_ms, u64 *rtt_ns);
 const char *sivshmem_state_name(enum sivshmem_state state);
+const char *sivshmem_status_name(u32 status);
 
 /* chardev.c */
 int sivshmem_chardev_init(void);
@@ -147,6 +174,7 @@ void sivshmem_chardev_uninit(void);
 int sivshmem_region_add(struct sivshmem_region *region);
 void sivshmem_region_del(struct sivshmem_region *region);
 void sivshmem_region_put(struct sivshmem_region *region);
+void sivshmem_regions_call(void (*fn)(struct sivshmem_region *region));
 
 /* pci.c */
 int sivshmem_pci_init(void);
