@@ -48,7 +48,7 @@ module: | $(BUILD)
 
 host: | $(BUILD)
 	$(MAKE) -C host
-	@cp host/sivshmemd $(BUILD)/
+	@cp host/sivshmemd host/sivshmem-ca $(BUILD)/
 
 $(KSRC)/.extracted: | $(BUILD)
 	@test -r $(KSRC_TAR) || { echo "No $(KSRC_TAR): run 'make deps'"; exit 1; }
@@ -69,7 +69,11 @@ $(BUILD)/sivshmem_tool: $(SELFTEST_DIR)/sivshmem_tool.c include/uapi/linux/sivsh
 $(BUILD)/demo.sh: $(SELFTEST_DIR)/qemu/demo.sh | $(BUILD)
 	@cp $< $@
 
-selftests: $(BUILD)/sivshmem_test $(BUILD)/sivshmem_tool $(BUILD)/demo.sh
+$(BUILD)/sivshmem-provision: tools/sivshmem/sivshmem-provision | $(BUILD)
+	@cp $< $@
+
+selftests: $(BUILD)/sivshmem_test $(BUILD)/sivshmem_tool $(BUILD)/demo.sh \
+	$(BUILD)/sivshmem-provision
 
 hosttest:
 	$(MAKE) -C host check

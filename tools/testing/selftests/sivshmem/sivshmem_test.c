@@ -19,13 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/sivshmem.h>
 
 #include "../kselftest_harness.h"
@@ -35,6 +38,8 @@
 #define DEV_NODE	"/dev/sivshmem"
 #define MAX_REGIONS	8
 #define PEER_WAIT_S	90
+#define MISC_DIR	"/sys/class/misc/sivshmem"
+#define FW_CFG_DIR	"/sys/firmware/qemu_fw_cfg/by_name/opt/sivshmem"
 
 struct region {
 	char bdf[32];
@@ -193,6 +198,265 @@ static int ping(int fd, unsigned int region, unsigned int peer,
 	return 0;
 }
 
+/* Value of sivshmem.KEY=VALUE on the kernel command line, or @def. */
+static const char *cmdline(const char *key, const char *def)
+{
+	static char buf[1024];
+	char want[64], *p, *end;
+
+	if (read_file("/proc/cmdline", buf, sizeof(buf)))
+		return def;
+	snprintf(want, sizeof(want), "sivshmem.%s=", key);
+	p = strstr(buf, want);
+	if (!p)
+		return def;
+	p += strlen(want);
+	end = strchr(p, ' ');
+	if (end)
+		*end = '\0';
+	return p;
+}
+
+static bool expect_rejected(void)
+{
+	return !strcmp(cmdline("expect", "registered"), "rejected");
+}
+
+/* Reads a whole fw_cfg file the harness passed with -fw_cfg. */
+static ssize_t fw_cfg(const char *name, void *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n, total = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), FW_CFG_DIR "/%s/raw", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < len &&
+	       (n = read(fd, (char *)buf + total, len - total)) > 0)
+		total += n;
+	close(fd);
+	return total;
+}
+
+static long keyring_serial(void)
+{
+	char buf[32];
+
+	if (read_file(MISC_DIR "/keyring", buf, sizeof(buf)))
+		return -1;
+	return atol(buf);
+}
+
+static int add_raw(const char *type, const char *desc, const void *data,
+		   size_t len)
+{
+	long id;
+
+	id = syscall(SYS_add_key, type, desc, data, len, (int)keyring_serial());
+	return id < 0 ? -errno : 0;
+}
+
+/* Adds a key to the ".sivshmem" keyring as keyctl padd would. */
+static int add(const char *type, const char *desc, const char *file)
+{
+	static char data[8192];
+	ssize_t n;
+
+	n = fw_cfg(file, data, sizeof(data));
+	if (n < 0)
+		return (int)n;
+	return add_raw(type, desc, data, n);
+}
+
+static bool dmesg_has(const char *what)
+{
+	static char log[1 << 18];
+	int n;
+
+	n = klogctl(3, log, sizeof(log) - 1);	/* SYSLOG_ACTION_READ_ALL */
+	if (n < 0)
+		return false;
+	log[n] = '\0';
+	return strstr(log, what) != NULL;
+}
+
+static bool identity_error_has(const char *what)
+{
+	char buf[256];
+
+	return !read_file(MISC_DIR "/identity_error", buf, sizeof(buf)) &&
+	       strstr(buf, what) && dmesg_has(what);
+}
+
+static bool identity_valid(void)
+{
+	char buf[128];
+
+	return !read_file(MISC_DIR "/identity", buf, sizeof(buf)) &&
+	       !strncmp(buf, "valid ", 6);
+}
+
+FIXTURE(identity) {
+	long keyring;
+};
+
+FIXTURE_SETUP(identity)
+{
+	self->keyring = -1;
+	if (system("modprobe qemu_fw_cfg && modprobe pkcs8_key_parser"))
+		SKIP(return, "qemu_fw_cfg or pkcs8_key_parser cannot be loaded");
+	if (access(FW_CFG_DIR, F_OK))
+		SKIP(return, "no identity files in fw_cfg");
+	self->keyring = keyring_serial();
+}
+
+FIXTURE_TEARDOWN(identity)
+{
+}
+
+#define NEED_FW_CFG() do { \
+	if (self->keyring < 0) \
+		SKIP(return, "no identity files in fw_cfg"); \
+} while (0)
+
+/* Runs add() in a child with reduced privileges; returns the errno. */
+static int add_unprivileged(bool drop_root, const char *file)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	static char der[8192];
+	int status;
+	ssize_t n;
+	pid_t pid;
+
+	/* Read the file while we still may. */
+	n = fw_cfg(file, der, sizeof(der));
+	if (n <= 0)
+		return -1;
+	pid = fork();
+	if (!pid) {
+		if (drop_root) {
+			if (setgid(65534) || setuid(65534))
+				_exit(100);
+		} else {
+			if (syscall(SYS_capget, &hdr, data))
+				_exit(101);
+			data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &=
+				~CAP_TO_MASK(CAP_SYS_ADMIN);
+			if (syscall(SYS_capset, &hdr, data))
+				_exit(102);
+		}
+		_exit(-add_raw("user", "sivshmem:ca", der, n));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(identity, unprivileged_cannot_provision)
+{
+	NEED_FW_CFG();
+	/* Not root: the keyring's permissions stop it. */
+	EXPECT_EQ(EACCES, add_unprivileged(true, "ca.crt.der"));
+	/* Root without CAP_SYS_ADMIN: the driver's restriction stops it. */
+	EXPECT_EQ(EPERM, add_unprivileged(false, "ca.crt.der"));
+	EXPECT_TRUE(dmesg_has("CAP_SYS_ADMIN required"));
+	EXPECT_FALSE(identity_valid());
+}
+
+TEST_F(identity, certificate_needs_trust_anchor_first)
+{
+	NEED_FW_CFG();
+	EXPECT_EQ(-ENOKEY, add("user", "sivshmem:cert", "guest.crt.der"));
+	EXPECT_TRUE(identity_error_has("provision the CA certificate first"));
+}
+
+TEST_F(identity, trust_anchor_is_locked)
+{
+	char buf[128];
+
+	NEED_FW_CFG();
+	ASSERT_EQ(0, add("user", "sivshmem:ca", "ca.crt.der"));
+	ASSERT_EQ(0, read_file(MISC_DIR "/trust_anchor", buf, sizeof(buf)));
+	EXPECT_STREQ("sivshmem test CA", buf);
+	/* Neither another CA nor the same one can replace it. */
+	EXPECT_EQ(-EPERM, add("user", "sivshmem:ca", "test/otherca.crt.der"));
+	EXPECT_TRUE(identity_error_has("is locked"));
+	EXPECT_EQ(-EPERM, add("user", "sivshmem:ca", "ca.crt.der"));
+	ASSERT_EQ(0, read_file(MISC_DIR "/trust_anchor", buf, sizeof(buf)));
+	EXPECT_STREQ("sivshmem test CA", buf);
+}
+
+TEST_F(identity, certificate_from_other_ca_refused)
+{
+	NEED_FW_CFG();
+	ASSERT_EQ(0, add("asymmetric", "sivshmem:key", "test/other.key.p8.der"));
+	EXPECT_EQ(-ENOKEY, add("user", "sivshmem:cert", "test/other.crt.der"));
+	EXPECT_TRUE(identity_error_has("not signed by the trust anchor"));
+	EXPECT_FALSE(identity_valid());
+}
+
+TEST_F(identity, expired_certificate_refused)
+{
+	NEED_FW_CFG();
+	ASSERT_EQ(0, add("asymmetric", "sivshmem:key", "test/expired.key.p8.der"));
+	EXPECT_EQ(-EKEYEXPIRED, add("user", "sivshmem:cert", "test/expired.crt.der"));
+	EXPECT_TRUE(identity_error_has("expired or not yet valid"));
+	EXPECT_FALSE(identity_valid());
+}
+
+TEST_F(identity, host_role_certificate_refused)
+{
+	NEED_FW_CFG();
+	ASSERT_EQ(0, add("asymmetric", "sivshmem:key", "test/hostrole.key.p8.der"));
+	EXPECT_EQ(-EKEYREJECTED, add("user", "sivshmem:cert", "test/hostrole.crt.der"));
+	EXPECT_TRUE(identity_error_has("its role is \"host\""));
+	EXPECT_FALSE(identity_valid());
+}
+
+TEST_F(identity, mismatched_private_key_refused)
+{
+	NEED_FW_CFG();
+	/* The key of another certificate, then our certificate. */
+	ASSERT_EQ(0, add("asymmetric", "sivshmem:key", "test/hostrole.key.p8.der"));
+	EXPECT_EQ(-EKEYREJECTED, add("user", "sivshmem:cert", "guest.crt.der"));
+	EXPECT_TRUE(identity_error_has("does not match"));
+	EXPECT_FALSE(identity_valid());
+}
+
+TEST_F(identity, non_certificates_refused)
+{
+	long id;
+
+	NEED_FW_CFG();
+	id = syscall(SYS_add_key, "user", "sivshmem:cert", "garbage", 7,
+		     (int)self->keyring);
+	EXPECT_EQ(-1, id);
+	EXPECT_EQ(EBADMSG, errno);
+	EXPECT_TRUE(identity_error_has("not a DER X.509 certificate"));
+	/* A certificate is no private key. */
+	EXPECT_EQ(-EKEYREJECTED, add("asymmetric", "sivshmem:key", "ca.crt.der"));
+	EXPECT_TRUE(dmesg_has("only an RSA private key"));
+}
+
+TEST_F(identity, provisioning_script_happy_path)
+{
+	char buf[128], want[64];
+
+	NEED_FW_CFG();
+	ASSERT_EQ(0, system("/bin/sivshmem-provision"));
+	ASSERT_EQ(0, read_file(MISC_DIR "/identity", buf, sizeof(buf)));
+	snprintf(want, sizeof(want), "valid %s ", cmdline("name", "?"));
+	EXPECT_EQ(0, strncmp(buf, want, strlen(want)));
+	TH_LOG("identity: %s", buf);
+	ASSERT_EQ(0, read_file(MISC_DIR "/identity_error", buf, sizeof(buf)));
+	EXPECT_STREQ("", buf);
+}
+
 FIXTURE(sivshmem) {
 	struct region regions[MAX_REGIONS];
 	int nregions;
@@ -222,6 +486,13 @@ FIXTURE_SETUP(sivshmem)
 #define NEED_DOORBELL() do { \
 	if (!self->db) \
 		SKIP(return, "no ivshmem-doorbell device bound to sivshmem"); \
+} while (0)
+
+/* For tests that need this guest registered: not the revoked one. */
+#define NEED_REGISTERED() do { \
+	NEED_DOORBELL(); \
+	if (expect_rejected()) \
+		SKIP(return, "this guest is meant to be refused"); \
 } while (0)
 
 FIXTURE_TEARDOWN(sivshmem)
@@ -296,9 +567,37 @@ TEST_F(sivshmem, plain_region_bound)
 
 TEST_F_TIMEOUT(sivshmem, registers_with_daemon, 120)
 {
-	NEED_DOORBELL();
+	NEED_REGISTERED();
 	ASSERT_EQ(0, wait_attr(self->db->bdf, "state", "registered", 90));
 	EXPECT_EQ(1, attr_u64(self->db->bdf, "registered"));
+	EXPECT_TRUE(dmesg_has("authenticated with the host"));
+}
+
+TEST_F_TIMEOUT(sivshmem, revoked_guest_refused, 120)
+{
+	NEED_DOORBELL();
+	if (!expect_rejected())
+		SKIP(return, "this guest's certificate is not revoked");
+	ASSERT_EQ(0, wait_attr(self->db->bdf, "state", "rejected", 90));
+	EXPECT_EQ(0, wait_attr(self->db->bdf, "registration_status",
+			       "revoked", 1));
+	EXPECT_EQ(0, attr_u64(self->db->bdf, "registered"));
+	EXPECT_TRUE(dmesg_has("refused registration: revoked"));
+}
+
+TEST_F_TIMEOUT(sivshmem, other_vms_name_refused, 120)
+{
+	NEED_DOORBELL();
+	if (!expect_rejected())
+		SKIP(return, "only the refused guest tries to be someone else");
+	/* vm1's real certificate and key, presented from our socket. */
+	ASSERT_EQ(0, add("asymmetric", "sivshmem:key", "test/impostor.key.p8.der"));
+	ASSERT_EQ(0, add("user", "sivshmem:cert", "test/impostor.crt.der"));
+	ASSERT_TRUE(identity_valid());
+	ASSERT_EQ(0, wait_attr(self->db->bdf, "registration_status",
+			       "wrong-name", 90));
+	EXPECT_EQ(0, wait_attr(self->db->bdf, "state", "rejected", 1));
+	EXPECT_TRUE(dmesg_has("refused registration: wrong-name"));
 }
 
 TEST_F_TIMEOUT(sivshmem, sees_other_guests, 120)
@@ -306,7 +605,7 @@ TEST_F_TIMEOUT(sivshmem, sees_other_guests, 120)
 	unsigned long long others;
 	char buf[256];
 
-	NEED_DOORBELL();
+	NEED_REGISTERED();
 
 	ASSERT_EQ(0, wait_attr(self->db->bdf, "state", "registered", 90));
 	others = other_peers(self->db, PEER_WAIT_S);
@@ -327,7 +626,7 @@ TEST_F_TIMEOUT(sivshmem, ping_other_guests, 150)
 	__u64 rtt;
 	int fd;
 
-	NEED_DOORBELL();
+	NEED_REGISTERED();
 
 	ASSERT_EQ(0, wait_attr(self->db->bdf, "state", "registered", 90));
 	others = other_peers(self->db, PEER_WAIT_S);
@@ -367,7 +666,7 @@ TEST_F(sivshmem, ping_rejects_bad_arguments)
 	char buf[256];
 	int fd, unused;
 
-	NEED_DOORBELL();
+	NEED_REGISTERED();
 
 	fd = open(DEV_NODE, O_RDWR);
 	ASSERT_LE(0, fd);
@@ -496,7 +795,7 @@ TEST_F_TIMEOUT(sivshmem, unbind_and_rebind, 150)
 	void *p;
 	int fd;
 
-	NEED_DOORBELL();
+	NEED_REGISTERED();
 
 	ASSERT_EQ(0, write_file(DRV_DIR "/unbind", self->db->bdf));
 	snprintf(path, sizeof(path), DRV_DIR "/%s", self->db->bdf);

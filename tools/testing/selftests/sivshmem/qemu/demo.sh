@@ -21,12 +21,15 @@ for dev in "$drv"/0000:*; do
 done
 [ -n "$db" ] || { say "no ivshmem-doorbell device: nothing more to show"; exit 0; }
 
-say "my ivshmem peer ID is $(cat "$db/peer_id"); registering with the host daemon..."
+say "provisioning my identity (CA certificate, my certificate, my private key) with keyctl:"
+/bin/sivshmem-provision 2>&1 | sed "s/^/$(hostname):   /"
+say "the kernel verified it: $(cat /sys/class/misc/sivshmem/identity) (name, serial)"
+say "my ivshmem peer ID is $(cat "$db/peer_id"); registering with the host daemon: it proves it is the host, I prove I am $(hostname)..."
 i=0
 while [ "$(cat "$db/state")" != registered ] && [ $i -lt 600 ]; do
 	sleep 0.1; i=$((i + 1))
 done
-say "registration state: $(cat "$db/state") (layout version $(cat "$db/layout_version"))"
+say "registration state: $(cat "$db/state") (layout version $(cat "$db/layout_version"), host answer: $(cat "$db/registration_status"))"
 
 me=$(cat "$db/peer_id")
 other=

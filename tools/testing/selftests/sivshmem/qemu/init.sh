@@ -23,7 +23,7 @@ done
 hostname "${name:-guest}"
 
 echo "=== sivshmem: guest ${name:-?} up, loading sivshmem.ko"
-if ! insmod /lib/modules/sivshmem.ko; then
+if ! modprobe sivshmem; then
 	echo "not ok - insmod sivshmem.ko"
 fi
 
