@@ -17,7 +17,9 @@
 #include "wire.h"
 
 #define LINE_MAX_LEN	4096
-#define MAX_TOKENS	4
+/* The most words a line may have; only offer and use take more than 4. */
+#define MAX_TOKENS	64
+#define MAX_PLAIN_TOKENS	4
 
 /* Where a value came from: a file line, or a command-line option. */
 struct origin {
@@ -158,6 +160,115 @@ bool sivd_config_name_valid(const char *name)
 	return true;
 }
 
+static const char service_rule[] =
+	"1-32 chars of [a-z0-9._-], starting with a letter or digit";
+
+static bool service_valid(const char *name)
+{
+	return sivshmem_wire_name_valid(name, strlen(name));
+}
+
+static struct sivd_vm_config *find_vm(struct sivd_config *cfg,
+				      const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_vms; i++)
+		if (!strcmp(cfg->vms[i].name, name))
+			return &cfg->vms[i];
+	return NULL;
+}
+
+bool sivd_config_allows(const struct sivd_config *cfg, const char *vm,
+			const char *service, bool offer)
+{
+	const struct sivd_vm_config *v;
+	unsigned int i, j, n;
+
+	for (i = 0; i < cfg->nr_vms; i++) {
+		v = &cfg->vms[i];
+		if (strcmp(v->name, vm))
+			continue;
+		n = offer ? v->nr_offer : v->nr_use;
+		for (j = 0; j < n; j++)
+			if (!strcmp(offer ? v->offer[j] : v->use[j], service))
+				return true;
+		return false;
+	}
+	return false;
+}
+
+static int check_services(char **svc, int n, const struct origin *o,
+			  char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!service_valid(svc[i]))
+			return fail(err, errlen, o,
+				    "invalid service name (%s): %s",
+				    service_rule, svc[i]);
+	return 0;
+}
+
+/* Adds @n services to @vm's offer or use list; @vm must be declared. */
+static int add_policy(struct sivd_config *cfg, bool offer, const char *vm,
+		      char **svc, int n, const struct origin *o, char *err,
+		      size_t errlen)
+{
+	struct sivd_vm_config *v = find_vm(cfg, vm);
+	unsigned int *nr;
+	char (*list)[SIVD_NAME_MAX + 1];
+	unsigned int j;
+	int ret, i;
+
+	if (!v)
+		return fail(err, errlen, o,
+			    "undeclared vm: %s (declare it with 'vm %s SOCKET')",
+			    vm, vm);
+	ret = check_services(svc, n, o, err, errlen);
+	if (ret)
+		return ret;
+	nr = offer ? &v->nr_offer : &v->nr_use;
+	list = offer ? v->offer : v->use;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < *nr; j++)
+			if (!strcmp(list[j], svc[i]))
+				return fail(err, errlen, o,
+					    "%s: duplicate service: %s", vm,
+					    svc[i]);
+		if (*nr >= SIVD_SERVICES_MAX)
+			return fail(err, errlen, o,
+				    "%s: too many services (at most %d)", vm,
+				    SIVD_SERVICES_MAX);
+		strcpy(list[(*nr)++], svc[i]);
+	}
+	return 0;
+}
+
+static int set_path(char *dst, const char *val, const struct origin *o,
+		    char *err, size_t errlen)
+{
+	if (!*val || strlen(val) >= PATH_MAX)
+		return fail(err, errlen, o, "invalid path: %s", val);
+	strcpy(dst, val);
+	return 0;
+}
+
+/* The path directives and their options, in one table. */
+static char *path_field(struct sivd_config *cfg, const char *name)
+{
+	if (!strcmp(name, "host-cert"))
+		return cfg->host_cert;
+	if (!strcmp(name, "host-key"))
+		return cfg->host_key;
+	if (!strcmp(name, "ca-cert"))
+		return cfg->ca_cert;
+	if (!strcmp(name, "revoked"))
+		return cfg->revoked;
+	return NULL;
+}
+
 static const char *vm_where(const struct sivd_vm_config *vm, char *buf,
 			    size_t len)
 {
@@ -224,10 +335,43 @@ static int tokenize(char *line, char **tok)
 	return n;
 }
 
-static int file_directive(struct sivd_config *cfg, char **tok, int n,
-			  struct origin *o, char *err, size_t errlen)
+static bool is_policy(const char *directive)
 {
+	return !strcmp(directive, "offer") || !strcmp(directive, "use");
+}
+
+/*
+ * Pass 1 applies every directive but offer and use, which it only checks
+ * for syntax; pass 2 applies those, so they may name a VM declared further
+ * down the file.
+ */
+static int file_directive(struct sivd_config *cfg, char **tok, int n,
+			  int pass, struct origin *o, char *err, size_t errlen)
+{
+	char *field;
+
 	o->what = tok[0];
+	if (is_policy(tok[0])) {
+		if (n < 3)
+			return fail(err, errlen, o,
+				    "expected VM SERVICE [SERVICE...]");
+		if (pass == 1)
+			return check_services(tok + 2, n - 2, o, err, errlen);
+		return add_policy(cfg, tok[0][0] == 'o', tok[1], tok + 2,
+				  n - 2, o, err, errlen);
+	}
+	if (pass == 2)
+		return 0;
+	if (n > MAX_PLAIN_TOKENS) {
+		o->what = NULL;
+		return fail(err, errlen, o, "too many words");
+	}
+	field = path_field(cfg, tok[0]);
+	if (field) {
+		if (n != 2)
+			return fail(err, errlen, o, "expected one value");
+		return set_path(field, tok[1], o, err, errlen);
+	}
 	if (!strcmp(tok[0], "region-size") || !strcmp(tok[0], "vectors")) {
 		if (n != 2)
 			return fail(err, errlen, o, "expected one value");
@@ -245,7 +389,7 @@ static int file_directive(struct sivd_config *cfg, char **tok, int n,
 }
 
 static int parse_stream(struct sivd_config *cfg, FILE *f, const char *path,
-			char *err, size_t errlen)
+			int pass, char *err, size_t errlen)
 {
 	struct origin o = { .file = path };
 	char line[LINE_MAX_LEN];
@@ -262,7 +406,7 @@ static int parse_stream(struct sivd_config *cfg, FILE *f, const char *path,
 			return fail(err, errlen, &o, "too many words");
 		if (!n)
 			continue;
-		ret = file_directive(cfg, tok, n, &o, err, errlen);
+		ret = file_directive(cfg, tok, n, pass, &o, err, errlen);
 		if (ret)
 			return ret;
 	}
@@ -279,12 +423,20 @@ int sivd_config_file(struct sivd_config *cfg, const char *path,
 
 	if (!f)
 		return fail(err, errlen, NULL, "%s: %s", path, strerror(errno));
-	ret = parse_stream(cfg, f, path, err, errlen);
+	ret = parse_stream(cfg, f, path, 1, err, errlen);
+	if (!ret) {
+		rewind(f);
+		ret = parse_stream(cfg, f, path, 2, err, errlen);
+	}
 	fclose(f);
 	return ret;
 }
 
-enum { OPT_REGION = 0x100, OPT_VECTORS, OPT_VM, OPT_LOG, OPT_PIDFILE };
+enum {
+	OPT_REGION = 0x100, OPT_VECTORS, OPT_VM, OPT_LOG, OPT_PIDFILE,
+	OPT_HOST_CERT, OPT_HOST_KEY, OPT_CA_CERT, OPT_REVOKED, OPT_OFFER,
+	OPT_USE,
+};
 
 static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -293,6 +445,12 @@ static const struct option long_opts[] = {
 	{ "vm", required_argument, NULL, OPT_VM },
 	{ "log-level", required_argument, NULL, OPT_LOG },
 	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "host-cert", required_argument, NULL, OPT_HOST_CERT },
+	{ "host-key", required_argument, NULL, OPT_HOST_KEY },
+	{ "ca-cert", required_argument, NULL, OPT_CA_CERT },
+	{ "revoked", required_argument, NULL, OPT_REVOKED },
+	{ "offer", required_argument, NULL, OPT_OFFER },
+	{ "use", required_argument, NULL, OPT_USE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -315,12 +473,52 @@ static int add_vm_arg(struct sivd_config *cfg, const char *arg,
 	return add_vm(cfg, name, eq + 1, &o, err, errlen);
 }
 
+/* --offer VM=SERVICE[,SERVICE...] and --use likewise. */
+static int add_policy_arg(struct sivd_config *cfg, bool offer,
+			  const char *arg, char *err, size_t errlen)
+{
+	struct origin o = { .what = offer ? "--offer" : "--use" };
+	char buf[LINE_MAX_LEN], *svc[SIVD_SERVICES_MAX + 1], *eq, *t, *save;
+	int n = 0;
+
+	if (strlen(arg) >= sizeof(buf))
+		return fail(err, errlen, &o, "too long");
+	strcpy(buf, arg);
+	eq = strchr(buf, '=');
+	if (!eq || eq == buf || !eq[1])
+		return fail(err, errlen, &o,
+			    "expected VM=SERVICE[,SERVICE...]: %s", arg);
+	*eq = '\0';
+	for (t = strtok_r(eq + 1, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (n == SIVD_SERVICES_MAX + 1)
+			break;	/* add_policy() reports "too many" */
+		svc[n++] = t;
+	}
+	if (!n)
+		return fail(err, errlen, &o,
+			    "expected VM=SERVICE[,SERVICE...]: %s", arg);
+	return add_policy(cfg, offer, buf, svc, n, &o, err, errlen);
+}
+
 static int apply_opt(struct sivd_config *cfg, int opt, const char *arg,
 		     char *err, size_t errlen)
 {
 	struct origin o = { 0 };
 
 	switch (opt) {
+	case OPT_HOST_CERT:
+		o.what = "--host-cert";
+		return set_path(cfg->host_cert, arg, &o, err, errlen);
+	case OPT_HOST_KEY:
+		o.what = "--host-key";
+		return set_path(cfg->host_key, arg, &o, err, errlen);
+	case OPT_CA_CERT:
+		o.what = "--ca-cert";
+		return set_path(cfg->ca_cert, arg, &o, err, errlen);
+	case OPT_REVOKED:
+		o.what = "--revoked";
+		return set_path(cfg->revoked, arg, &o, err, errlen);
 	case OPT_REGION:
 		o.what = "--region-size";
 		return set_region_size(cfg, arg, &o, err, errlen);
@@ -395,6 +593,16 @@ int sivd_config_args(struct sivd_config *cfg, int argc, char **argv,
 		if (ret)
 			return ret;
 	}
+	/* After every --vm, so that --offer and --use may name any VM. */
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":c:h", long_opts, NULL)) != -1) {
+		if (opt != OPT_OFFER && opt != OPT_USE)
+			continue;
+		ret = add_policy_arg(cfg, opt == OPT_OFFER, optarg, err,
+				     errlen);
+		if (ret)
+			return ret;
+	}
 	return sivd_config_check(cfg, err, errlen);
 }
 
@@ -431,6 +639,9 @@ int sivd_config_check(const struct sivd_config *cfg, char *err, size_t errlen)
 	}
 	if (ret)
 		return fail(err, errlen, NULL, "invalid layout (error %d)", ret);
+	if (!cfg->host_cert[0] || !cfg->host_key[0] || !cfg->ca_cert[0])
+		return fail(err, errlen, NULL,
+			    "no host identity: give host-cert, host-key and ca-cert (issue one with: sivshmem-ca issue --dir CADIR --name host --host --out DIR)");
 	return 0;
 }
 
@@ -439,10 +650,16 @@ void sivd_config_usage(FILE *f)
 	fprintf(f,
 		"usage: sivshmemd [-c FILE] [--region-size SIZE] [--vectors N]\n"
 		"                 [--vm NAME=SOCKET]... [--log-level error|warn|info|debug]\n"
-		"                 [--pidfile FILE] [-h|--help]\n"
+		"                 [--pidfile FILE] --host-cert FILE --host-key FILE\n"
+		"                 --ca-cert FILE [--revoked FILE]\n"
+		"                 [--offer VM=SERVICE[,SERVICE...]]...\n"
+		"                 [--use VM=SERVICE[,SERVICE...]]... [-h|--help]\n"
 		"\n"
 		"The ivshmem server for sivshmem. The Nth VM (file first, then --vm)\n"
 		"is ivshmem peer N; QEMU connects with\n"
 		"  -chardev socket,path=SOCKET,id=x -device ivshmem-doorbell,chardev=x,vectors=N\n"
-		"Config file directives: region-size SIZE, vectors N, vm NAME SOCKET.\n");
+		"Config file directives: region-size SIZE, vectors N, vm NAME SOCKET,\n"
+		"host-cert FILE, host-key FILE, ca-cert FILE, revoked FILE,\n"
+		"offer VM SERVICE [SERVICE...], use VM SERVICE [SERVICE...].\n"
+		"Certificates and keys may be PEM or DER.\n");
 }

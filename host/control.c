@@ -9,9 +9,12 @@
  * backlog of host messages is a fixed-size FIFO.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "control.h"
 
@@ -40,7 +43,9 @@ void vm_warn(struct sivd_vm *vm, const char *fmt, ...)
 
 void sivd_ctl_reset(struct sivd_vm *vm)
 {
-	vm->registered = false;
+	vm->reg_state = SIVD_REG_IDLE;
+	memset(vm->guest_nonce, 0, sizeof(vm->guest_nonce));
+	memset(vm->host_nonce, 0, sizeof(vm->host_nonce));
 	vm->peers_dirty = false;
 	vm->rx_tail = 0;
 	vm->rx_seq_expected = 0;
@@ -66,7 +71,7 @@ static int tx_space(struct sivd_vm *q, u32 *space)
 static void write_slot(struct sivd_vm *q, struct sivshmem_msg *msg)
 {
 	struct sivshmem_queue *qu = &q->mbox->to_guest;
-	u64 buf[8];	/* the largest message is 56 bytes */
+	u64 buf[SIVSHMEM_MSG_SLOT_SIZE / sizeof(u64)];
 	size_t len;
 
 	msg->seq = ++q->tx_seq;
@@ -94,7 +99,7 @@ static void peers_msg(struct sivd *d, struct sivshmem_msg *msg)
 	msg->src = SIVSHMEM_HOST_PEER_ID;
 	msg->peers.epoch = d->peers_epoch;
 	for (i = 1; i <= d->nr_vms; i++)
-		if (d->vms[i].registered)
+		if (sivd_vm_registered(&d->vms[i]))
 			msg->peers.bitmap[i / 64] |= 1ULL << (i % 64);
 }
 
@@ -115,10 +120,12 @@ void sivd_ctl_flush(struct sivd_vm *q)
 		return;
 	}
 	for (; space && q->pend_count; space--) {
-		msg = q->pending[q->pend_first];
+		/* Its signature stays put: nothing produces meanwhile. */
+		struct sivd_pending *e = &q->pending[q->pend_first];
+
 		q->pend_first = (q->pend_first + 1) % SIVD_PENDING_MAX;
 		q->pend_count--;
-		write_slot(q, &msg);
+		write_slot(q, &e->msg);
 	}
 	if (space && q->peers_dirty) {
 		peers_msg(q->d, &msg);
@@ -132,6 +139,8 @@ void sivd_ctl_flush(struct sivd_vm *q)
 /* Queued behind the backlog, so a guest sees host messages in order. */
 static void produce(struct sivd_vm *q, const struct sivshmem_msg *msg)
 {
+	struct sivshmem_blob *sig = NULL;
+	struct sivd_pending *e;
 	unsigned int slot;
 
 	if (q->pend_count == SIVD_PENDING_MAX) {
@@ -141,7 +150,16 @@ static void produce(struct sivd_vm *q, const struct sivshmem_msg *msg)
 		vm_warn(q, "to_guest backlog full, dropped a message");
 	}
 	slot = (q->pend_first + q->pend_count) % SIVD_PENDING_MAX;
-	q->pending[slot] = *msg;
+	e = &q->pending[slot];
+	e->msg = *msg;
+	if (msg->type == SIVSHMEM_MSG_REGISTER_ACK)
+		sig = &e->msg.reg_ack.sig;
+	else if (msg->type == SIVSHMEM_MSG_CHALLENGE)
+		sig = &e->msg.challenge.sig;
+	if (sig) {
+		memcpy(e->sig, sig->data, sig->len);
+		sig->data = e->sig;
+	}
 	q->pend_count++;
 	sivd_ctl_flush(q);
 }
@@ -152,7 +170,7 @@ static void broadcast_peers(struct sivd *d)
 
 	d->peers_epoch++;
 	for (i = 1; i <= d->nr_vms; i++) {
-		if (!d->vms[i].registered)
+		if (!sivd_vm_registered(&d->vms[i]))
 			continue;
 		d->vms[i].peers_dirty = true;
 		sivd_ctl_flush(&d->vms[i]);
@@ -161,9 +179,11 @@ static void broadcast_peers(struct sivd *d)
 
 static void unregister(struct sivd_vm *vm)
 {
-	if (!vm->registered)
+	if (!sivd_vm_registered(vm)) {
+		vm->reg_state = SIVD_REG_IDLE;
 		return;
-	vm->registered = false;
+	}
+	vm->reg_state = SIVD_REG_IDLE;
 	vm->peers_dirty = false;
 	log_info("vm %s unregistered", vm->name);
 	broadcast_peers(vm->d);
@@ -179,8 +199,32 @@ static void reject(struct sivd_vm *vm, const char *why, u64 a, u64 b)
 	vm_warn(vm, "rejected message: %s", buf);
 }
 
-static void send_ack(struct sivd_vm *vm, u32 status, u64 nonce)
+static const char *const status_names[__SIVSHMEM_STATUS_MAX] = {
+	[SIVSHMEM_STATUS_OK] = "OK",
+	[SIVSHMEM_STATUS_BAD_MESSAGE] = "BAD_MESSAGE",
+	[SIVSHMEM_STATUS_VERSION] = "VERSION",
+	[SIVSHMEM_STATUS_NOT_REGISTERED] = "NOT_REGISTERED",
+	[SIVSHMEM_STATUS_UNKNOWN_PEER] = "UNKNOWN_PEER",
+	[SIVSHMEM_STATUS_BUSY] = "BUSY",
+	[SIVSHMEM_STATUS_AUTH_FAILED] = "AUTH_FAILED",
+	[SIVSHMEM_STATUS_REVOKED] = "REVOKED",
+	[SIVSHMEM_STATUS_WRONG_NAME] = "WRONG_NAME",
+};
+
+static void tbs_ctx(const struct sivd_vm *vm, struct sivshmem_tbs_ctx *ctx)
 {
+	ctx->generation = vm->d->region.layout.generation;
+	ctx->peer_id = vm->id;
+	memcpy(ctx->guest_nonce, vm->guest_nonce, SIVSHMEM_NONCE_SIZE);
+	memcpy(ctx->host_nonce, vm->host_nonce, SIVSHMEM_NONCE_SIZE);
+}
+
+/* Every REGISTER_ACK is signed over the ack transcript. */
+static void send_ack(struct sivd_vm *vm, u32 status, const u8 *guest_cert,
+		     u16 guest_cert_len)
+{
+	struct sivshmem_tbs_ctx ctx;
+	u8 tbs[SIVSHMEM_TBS_MAX], sig[SIVSHMEM_SIG_MAX];
 	struct sivshmem_msg ack = {
 		.type = SIVSHMEM_MSG_REGISTER_ACK,
 		.src = SIVSHMEM_HOST_PEER_ID,
@@ -188,39 +232,148 @@ static void send_ack(struct sivd_vm *vm, u32 status, u64 nonce)
 			.status = status,
 			.peer_id = vm->id,
 			.generation = vm->d->region.layout.generation,
-			.nonce = nonce,
 		},
 	};
+	size_t len, sig_len;
 
+	tbs_ctx(vm, &ctx);
+	len = sivshmem_wire_tbs_ack(tbs, sizeof(tbs), &ctx, status, vm->id,
+				    guest_cert, guest_cert_len);
+	if (!len || sivd_auth_sign(&vm->d->auth, tbs, len, sig, &sig_len)) {
+		log_err("vm %s: cannot sign a REGISTER_ACK", vm->name);
+		return;
+	}
+	memcpy(ack.reg_ack.guest_nonce, vm->guest_nonce, SIVSHMEM_NONCE_SIZE);
+	memcpy(ack.reg_ack.host_nonce, vm->host_nonce, SIVSHMEM_NONCE_SIZE);
+	ack.reg_ack.sig.data = sig;
+	ack.reg_ack.sig.len = sig_len;
 	produce(vm, &ack);
+}
+
+static int send_challenge(struct sivd_vm *vm)
+{
+	struct sivd_auth *a = &vm->d->auth;
+	struct sivshmem_tbs_ctx ctx;
+	u8 tbs[SIVSHMEM_TBS_MAX], sig[SIVSHMEM_SIG_MAX];
+	struct sivshmem_msg ch = {
+		.type = SIVSHMEM_MSG_CHALLENGE,
+		.src = SIVSHMEM_HOST_PEER_ID,
+		.challenge = {
+			.generation = vm->d->region.layout.generation,
+			.cert = { a->host_cert, a->host_cert_len },
+		},
+	};
+	size_t len, sig_len;
+	ssize_t n;
+
+	do {
+		n = getrandom(vm->host_nonce, SIVSHMEM_NONCE_SIZE, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n != SIVSHMEM_NONCE_SIZE) {
+		log_err("vm %s: no random host nonce", vm->name);
+		return -EIO;
+	}
+	tbs_ctx(vm, &ctx);
+	len = sivshmem_wire_tbs_challenge(tbs, sizeof(tbs), &ctx, a->host_cert,
+					  a->host_cert_len);
+	if (!len || sivd_auth_sign(a, tbs, len, sig, &sig_len)) {
+		log_err("vm %s: cannot sign a CHALLENGE", vm->name);
+		return -EIO;
+	}
+	memcpy(ch.challenge.guest_nonce, vm->guest_nonce, SIVSHMEM_NONCE_SIZE);
+	memcpy(ch.challenge.host_nonce, vm->host_nonce, SIVSHMEM_NONCE_SIZE);
+	ch.challenge.sig.data = sig;
+	ch.challenge.sig.len = sig_len;
+	produce(vm, &ch);
+	return 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Each REGISTER costs an RSA signature: at most so many per second. */
+static bool register_allowed(struct sivd_vm *vm)
+{
+	long now = now_ms();
+
+	if (!vm->reg_count || now - vm->reg_window_ms >= 1000) {
+		vm->reg_window_ms = now;
+		vm->reg_count = 0;
+	}
+	if (vm->reg_count >= SIVD_REGISTER_PER_SEC)
+		return false;
+	vm->reg_count++;
+	return true;
 }
 
 static void handle_register(struct sivd_vm *vm, const struct sivshmem_msg *m)
 {
 	struct sivd *d = vm->d;
-	u32 status = SIVSHMEM_STATUS_OK;
 
 	if (m->dst != SIVSHMEM_HOST_PEER_ID)
 		return reject(vm, "REGISTER to peer %llu", m->dst, 0);
-	if (m->reg.layout_version != SIVSHMEM_LAYOUT_VERSION ||
-	    m->reg.generation != d->region.layout.generation)
-		status = SIVSHMEM_STATUS_VERSION;
-	else if (m->reg.vectors < d->cfg.vectors)
-		status = SIVSHMEM_STATUS_BAD_MESSAGE;
-
-	/* A new driver instance: what was queued for the old one is stale. */
-	vm->pend_count = 0;
-	send_ack(vm, status, m->reg.nonce);
-	if (status) {
-		vm_warn(vm, "registration refused (layout %u, %u vectors, generation %016llx)",
-			m->reg.layout_version, m->reg.vectors,
-			(unsigned long long)m->reg.generation);
-		unregister(vm);
+	if (!register_allowed(vm)) {
+		vm->stats.rejected++;
+		vm_warn(vm, "more than %d REGISTERs in a second, dropped one",
+			SIVD_REGISTER_PER_SEC);
 		return;
 	}
-	vm->registered = true;
-	log_info("vm %s registered as peer %u", vm->name, vm->id);
-	broadcast_peers(d);
+	/* A new driver instance: what was queued for the old one is stale. */
+	vm->pend_count = 0;
+	unregister(vm);
+	memcpy(vm->guest_nonce, m->reg.nonce, SIVSHMEM_NONCE_SIZE);
+	memset(vm->host_nonce, 0, SIVSHMEM_NONCE_SIZE);
+	if (m->reg.layout_version != SIVSHMEM_LAYOUT_VERSION ||
+	    m->reg.generation != d->region.layout.generation ||
+	    m->reg.vectors < d->cfg.vectors) {
+		vm_warn(vm, "registration refused (VERSION): layout %u, %u vectors, generation %016llx",
+			m->reg.layout_version, m->reg.vectors,
+			(unsigned long long)m->reg.generation);
+		send_ack(vm, SIVSHMEM_STATUS_VERSION, NULL, 0);
+		return;
+	}
+	if (send_challenge(vm))
+		return;
+	vm->reg_state = SIVD_REG_AWAIT_AUTH;
+}
+
+static void handle_auth(struct sivd_vm *vm, const struct sivshmem_msg *m)
+{
+	char why[256], serial[SIVD_SERIAL_HEX_MAX + 1];
+	struct sivshmem_tbs_ctx ctx;
+	u32 status;
+
+	if (m->dst != SIVSHMEM_HOST_PEER_ID)
+		return reject(vm, "AUTH to peer %llu", m->dst, 0);
+	if (vm->reg_state != SIVD_REG_AWAIT_AUTH) {
+		vm->stats.rejected++;
+		vm_warn(vm, "AUTH without a CHALLENGE, dropped");
+		return;
+	}
+	if (memcmp(m->auth.host_nonce, vm->host_nonce, SIVSHMEM_NONCE_SIZE)) {
+		vm->stats.rejected++;
+		vm_warn(vm, "AUTH for another host nonce, dropped");
+		return;
+	}
+	tbs_ctx(vm, &ctx);
+	status = sivd_auth_guest(&vm->d->auth, vm->name, m, &ctx, serial, why,
+				 sizeof(why));
+	send_ack(vm, status, m->auth.cert.data, m->auth.cert.len);
+	if (status != SIVSHMEM_STATUS_OK) {
+		vm->reg_state = SIVD_REG_IDLE;
+		vm_warn(vm, "registration refused (%s): %s",
+			status_names[status], why);
+		return;
+	}
+	vm->reg_state = SIVD_REG_REGISTERED;
+	log_info("vm %s authenticated (serial %s) and registered as peer %u",
+		 vm->name, serial, vm->id);
+	broadcast_peers(vm->d);
 }
 
 static void handle_unregister(struct sivd_vm *vm, const struct sivshmem_msg *m)
@@ -237,7 +390,7 @@ static struct sivd_vm *target(struct sivd_vm *vm, u16 dst)
 	struct sivd *d = vm->d;
 
 	if (dst == SIVSHMEM_HOST_PEER_ID || dst > d->nr_vms || dst == vm->id ||
-	    !d->vms[dst].registered)
+	    !sivd_vm_registered(&d->vms[dst]))
 		return NULL;
 	return &d->vms[dst];
 }
@@ -265,7 +418,7 @@ static void handle_ping(struct sivd_vm *vm, const struct sivshmem_msg *m)
 	struct sivshmem_msg fwd = *m;
 	struct sivd_vm *q;
 
-	if (!vm->registered)
+	if (!sivd_vm_registered(vm))
 		return host_pong(vm, m->ping.cookie,
 				 SIVSHMEM_STATUS_NOT_REGISTERED);
 	q = target(vm, m->dst);
@@ -283,7 +436,7 @@ static void handle_ping(struct sivd_vm *vm, const struct sivshmem_msg *m)
 static void handle_pong(struct sivd_vm *vm, const struct sivshmem_msg *m)
 {
 	struct sivshmem_msg fwd = *m;
-	struct sivd_vm *q = vm->registered ? target(vm, m->dst) : NULL;
+	struct sivd_vm *q = sivd_vm_registered(vm) ? target(vm, m->dst) : NULL;
 
 	if (!q) {
 		log_debug("vm %s: dropped PONG to peer %u", vm->name, m->dst);
@@ -327,6 +480,8 @@ static void handle_msg(struct sivd_vm *vm, const void *slot)
 	switch (m.type) {
 	case SIVSHMEM_MSG_REGISTER:
 		return handle_register(vm, &m);
+	case SIVSHMEM_MSG_AUTH:
+		return handle_auth(vm, &m);
 	case SIVSHMEM_MSG_UNREGISTER:
 		return handle_unregister(vm, &m);
 	case SIVSHMEM_MSG_PING:

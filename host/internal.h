@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "auth.h"
 #include "config.h"
 #include "log.h"
 #include "region.h"
@@ -18,6 +19,24 @@
 
 /* Host messages held back while a guest's to_guest queue is full. */
 #define SIVD_PENDING_MAX	32
+/* REGISTERs (each costs an RSA signature) accepted per VM and second. */
+#define SIVD_REGISTER_PER_SEC	10
+
+/* Where a VM is in the registration of the uapi DOC. */
+enum sivd_reg_state {
+	SIVD_REG_IDLE,
+	SIVD_REG_AWAIT_AUTH,	/* CHALLENGE sent, nonces below are live */
+	SIVD_REG_REGISTERED,	/* authenticated */
+};
+
+/*
+ * A held-back message. Its signature lives here; a certificate blob only
+ * ever points at the host certificate, which lives as long as the daemon.
+ */
+struct sivd_pending {
+	struct sivshmem_msg msg;
+	u8 sig[SIVSHMEM_SIG_MAX];
+};
 
 struct sivd_vm_stats {
 	unsigned long rejected;	/* malformed or out-of-order messages */
@@ -42,13 +61,18 @@ struct sivd_vm {
 	struct sivshmem_mailbox *mbox;
 
 	/* Control plane; the daemon's private copies, never read back. */
-	bool registered;
+	enum sivd_reg_state reg_state;
+	u8 guest_nonce[SIVSHMEM_NONCE_SIZE];
+	u8 host_nonce[SIVSHMEM_NONCE_SIZE];
+	/* Kept across reconnections: REGISTERs in the current second. */
+	long reg_window_ms;
+	unsigned int reg_count;
 	bool peers_dirty;
 	u32 rx_tail;
 	u64 rx_seq_expected;
 	u32 tx_head;
 	u64 tx_seq;
-	struct sivshmem_msg pending[SIVD_PENDING_MAX];
+	struct sivd_pending pending[SIVD_PENDING_MAX];
 	unsigned int pend_first;
 	unsigned int pend_count;
 
@@ -59,6 +83,7 @@ struct sivd_vm {
 struct sivd {
 	struct sivd_config cfg;
 	struct sivd_region region;
+	struct sivd_auth auth;
 	int epfd;
 	int timerfd;
 	int stopfd;
@@ -85,6 +110,11 @@ static inline u64 sivd_tag(enum sivd_tag_kind kind, unsigned int peer,
 {
 	return (u64)kind << 56 | (u64)(peer & 0xff) << 48 |
 	       (u64)(vector & 0xff) << 40 | gen;
+}
+
+static inline bool sivd_vm_registered(const struct sivd_vm *vm)
+{
+	return vm->reg_state == SIVD_REG_REGISTERED;
 }
 
 static inline bool sivd_vm_connected(const struct sivd_vm *vm)

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -123,6 +124,42 @@ static int setup(struct sivd *d)
 	return 0;
 }
 
+static void list_services(char *buf, size_t len,
+			  const char (*list)[SIVD_NAME_MAX + 1], unsigned int n)
+{
+	size_t pos = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	if (!n)
+		snprintf(buf, len, "nothing");
+	for (i = 0; i < n && pos < len; i++)
+		pos += snprintf(buf + pos, len - pos, "%s%s", i ? " " : "",
+				list[i]);
+}
+
+static void log_policy(const struct sivd *d)
+{
+	char offer[SIVD_SERVICES_MAX * (SIVD_NAME_MAX + 1) + 8];
+	char use[sizeof(offer)];
+	unsigned int i;
+
+	for (i = 0; i < d->cfg.nr_vms; i++) {
+		const struct sivd_vm_config *v = &d->cfg.vms[i];
+
+		list_services(offer, sizeof(offer), v->offer, v->nr_offer);
+		list_services(use, sizeof(use), v->use, v->nr_use);
+		log_info("policy: vm %s offers %s; uses %s", v->name, offer,
+			 use);
+	}
+}
+
+bool sivd_policy_allows(const struct sivd *d, const char *vm,
+			const char *service, bool offer)
+{
+	return sivd_config_allows(&d->cfg, vm, service, offer);
+}
+
 struct sivd *sivd_create(const struct sivd_config *cfg)
 {
 	struct sivd *d = calloc(1, sizeof(*d));
@@ -138,6 +175,12 @@ struct sivd *sivd_create(const struct sivd_config *cfg)
 	d->region.fd = -1;
 	d->header_rl.who = "region";
 	sivd_log_set_level(cfg->log_level);
+	if (sivd_auth_init(&d->auth, &d->cfg)) {
+		log_err("refusing to start without a valid host identity");
+		sivd_destroy(d);
+		return NULL;
+	}
+	log_policy(d);
 	if (setup(d)) {
 		sivd_destroy(d);
 		return NULL;
@@ -164,6 +207,7 @@ void sivd_destroy(struct sivd *d)
 	if (d->epfd >= 0)
 		close(d->epfd);
 	sivd_region_destroy(&d->region);
+	sivd_auth_free(&d->auth);
 	free(d);
 }
 

@@ -8,6 +8,8 @@
 #ifndef _SIVD_H
 #define _SIVD_H
 
+#include <stdbool.h>
+
 #include "config.h"
 
 struct sivd;
@@ -17,5 +19,7 @@ int sivd_run_once(struct sivd *d, int timeout_ms);
 int sivd_run(struct sivd *d);
 void sivd_request_stop(struct sivd *d);
 void sivd_destroy(struct sivd *d);
+bool sivd_policy_allows(const struct sivd *d, const char *vm,
+			const char *service, bool offer);
 
 #endif /* _SIVD_H */

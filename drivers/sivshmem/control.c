@@ -183,6 +183,10 @@ static void adopt_mailbox(struct sivshmem_region *region)
 	region->rx_tail = readl(q + Q_HEAD);
 	region->rx_seq = 0;
 	writel(region->rx_tail, q + Q_TAIL);
+
+	spin_lock_bh(&region->state_lock);
+	region->mbox_ready = true;
+	spin_unlock_bh(&region->state_lock);
 }
 
 static bool check_header(struct sivshmem_region *region)
@@ -599,15 +603,16 @@ static void rx_work_fn(struct work_struct *work)
 	enum sivshmem_state state;
 	void __iomem *q;
 	unsigned int i;
+	bool ready;
 	u32 avail;
 	u32 head;
 
 	/* The lock orders this after adopt_mailbox() in the setup work. */
 	spin_lock_bh(&region->state_lock);
 	state = region->state;
+	ready = region->mbox_ready;
 	spin_unlock_bh(&region->state_lock);
-	if (state != SIVSHMEM_STATE_REGISTERING &&
-	    state != SIVSHMEM_STATE_REGISTERED)
+	if (!ready || state == SIVSHMEM_STATE_DEAD)
 		return;
 	q = region->mbox + TO_GUEST;
 

@@ -66,6 +66,7 @@ enum sivshmem_state {
  * @layout: the validated copy of the region header
  * @header_err: why the header was refused (0 once valid)
  * @mbox: our mailbox in @shm
+ * @mbox_ready: @mbox and the queue indices are set up (@state_lock)
  * @rx_work: consumes the to_guest queue
  * @setup_work: validates the header and (re)sends REGISTER until answered
  * @setup_tries: attempts made by @setup_work; only it uses this
@@ -116,6 +117,7 @@ struct sivshmem_region {
 	struct sivshmem_layout layout;
 	int header_err;
 	void __iomem *mbox;
+	bool mbox_ready;
 
 	struct work_struct rx_work;
 	struct delayed_work setup_work;

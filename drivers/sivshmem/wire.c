@@ -632,7 +632,8 @@ EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_tbs_challenge);
  * @ctx: generation, peer ID and nonces of this registration
  * @host_cert: the host certificate the guest accepted
  * @host_cert_len: its length
- * @name: the guest's name, a %SIVSHMEM_NAME_MAX byte NUL-padded field
+ * @name: the guest's name: a field of exactly %SIVSHMEM_NAME_MAX bytes,
+ *	NUL-padded, as sent in &struct sivshmem_msg_auth (not a C string)
  * @guest_cert: the guest certificate sent in the AUTH
  * @guest_cert_len: its length
  *

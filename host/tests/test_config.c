@@ -30,21 +30,50 @@ static void write_conf(const char *text)
 	fclose(f);
 }
 
-/* Runs sivshmemd's option parsing on a NULL-terminated argument list. */
-static int run_args(const char *first, ...)
+static int vrun_args(bool identity, const char *first, va_list ap)
 {
-	char *argv[32] = { "sivshmemd" };
+	char *argv[40] = { "sivshmemd" };
 	const char *a;
-	va_list ap;
 	int argc = 1;
 
-	va_start(ap, first);
+	/* Paths only: nothing opens them before the daemon starts. */
+	if (identity) {
+		argv[argc++] = "--host-cert";
+		argv[argc++] = "/id/host.crt";
+		argv[argc++] = "--host-key";
+		argv[argc++] = "/id/host.key";
+		argv[argc++] = "--ca-cert";
+		argv[argc++] = "/id/ca.crt";
+	}
 	for (a = first; a; a = va_arg(ap, const char *))
 		argv[argc++] = (char *)a;
-	va_end(ap);
 	sivd_config_init(&cfg);
 	err[0] = '\0';
 	return sivd_config_args(&cfg, argc, argv, err, sizeof(err));
+}
+
+/* sivshmemd's option parsing, a host identity given first. */
+static int run_args(const char *first, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, first);
+	ret = vrun_args(true, first, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* The same without the host identity. */
+static int run_bare(const char *first, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, first);
+	ret = vrun_args(false, first, ap);
+	va_end(ap);
+	return ret;
 }
 
 static int run_conf(const char *text)
@@ -275,6 +304,160 @@ static void test_size_format(void **state)
 	assert_int_equal(v, 16 << 20);
 }
 
+static void test_identity(void **state)
+{
+	(void)state;
+	assert_int_equal(run_bare("--vm", "a=/s", NULL), SIVD_CONFIG_ERROR);
+	assert_string_equal(err,
+			    "no host identity: give host-cert, host-key and ca-cert (issue one with: sivshmem-ca issue --dir CADIR --name host --host --out DIR)");
+	assert_int_equal(run_bare("--vm", "a=/s", "--host-cert", "/c",
+				  "--host-key", "/k", NULL), SIVD_CONFIG_ERROR);
+	assert_non_null(strstr(err, "no host identity"));
+	assert_int_equal(run_bare("--vm", "a=/s", "--host-cert", "/c",
+				  "--ca-cert", "/ca", NULL), SIVD_CONFIG_ERROR);
+	assert_non_null(strstr(err, "no host identity"));
+	assert_int_equal(run_bare("--vm", "a=/s", "--host-key", "/k",
+				  "--ca-cert", "/ca", NULL), SIVD_CONFIG_ERROR);
+	assert_non_null(strstr(err, "no host identity"));
+
+	/* All four from the file; revoked is optional. */
+	write_conf("vm a /s\nhost-cert /f/h.crt\nhost-key /f/h.key\n"
+		   "ca-cert /f/ca.der\n");
+	assert_int_equal(run_bare("-c", conf_path, NULL), 0);
+	assert_string_equal(cfg.host_cert, "/f/h.crt");
+	assert_string_equal(cfg.host_key, "/f/h.key");
+	assert_string_equal(cfg.ca_cert, "/f/ca.der");
+	assert_string_equal(cfg.revoked, "");
+	/* Options override the file. */
+	write_conf("vm a /s\nhost-cert /f/h.crt\nhost-key /f/h.key\n"
+		   "ca-cert /f/ca.der\nrevoked /f/revoked.txt\n");
+	assert_int_equal(run_bare("-c", conf_path, "--host-cert", "/o/h.crt",
+				  "--revoked", "/o/r", NULL), 0);
+	assert_string_equal(cfg.host_cert, "/o/h.crt");
+	assert_string_equal(cfg.host_key, "/f/h.key");
+	assert_string_equal(cfg.revoked, "/o/r");
+	assert_int_equal(run_args("--vm", "a=/s", "--host-key", "/o/k",
+				  "--ca-cert", "/o/ca", NULL), 0);
+	assert_string_equal(cfg.host_key, "/o/k");
+	assert_string_equal(cfg.ca_cert, "/o/ca");
+
+	expect_conf_error("vm a /s\nhost-cert\n", 2,
+			  "host-cert: expected one value");
+	expect_conf_error("host-key a b\n", 1, "host-key: expected one value");
+	expect_conf_error("#\n#\nca-cert\n", 3, "ca-cert: expected one value");
+	expect_conf_error("revoked /a /b\n", 1, "revoked: expected one value");
+	expect_conf_error("revoked /a /b c d\n", 1, "too many words");
+	assert_int_equal(run_args("--vm", "a=/s", "--host-cert", "", NULL),
+			 SIVD_CONFIG_ERROR);
+	assert_string_equal(err, "--host-cert: invalid path: ");
+	assert_int_equal(run_args("--vm", "a=/s", "--revoked", "", NULL),
+			 SIVD_CONFIG_ERROR);
+	assert_string_equal(err, "--revoked: invalid path: ");
+	assert_int_equal(run_args("--vm", "a=/s", "--ca-cert", NULL),
+			 SIVD_CONFIG_ERROR);
+	assert_string_equal(err, "--ca-cert needs a value");
+}
+
+static void test_policy(void **state)
+{
+	const struct sivd_vm_config *v1, *v2;
+
+	(void)state;
+	/* Policy lines may come before the vm line that declares the VM. */
+	assert_int_equal(run_conf("offer vm1 echo kv\n"
+				  "use vm2 echo\n"
+				  "vm vm1 /s1\n"
+				  "vm vm2 /s2  # the client\n"
+				  "offer vm1 a.b_c-d\n"
+				  "use vm1 kv   # may use what it offers\n"
+				  "offer vm2 abcdefghijklmnopqrstuvwxyz012345\n"), 0);
+	v1 = &cfg.vms[0];
+	v2 = &cfg.vms[1];
+	assert_int_equal(v1->nr_offer, 3);
+	assert_string_equal(v1->offer[0], "echo");
+	assert_string_equal(v1->offer[1], "kv");
+	assert_string_equal(v1->offer[2], "a.b_c-d");
+	assert_int_equal(v1->nr_use, 1);
+	assert_string_equal(v1->use[0], "kv");
+	assert_int_equal(v2->nr_offer, 1);
+	assert_int_equal(v2->nr_use, 1);
+	assert_string_equal(v2->use[0], "echo");
+
+	assert_true(sivd_config_allows(&cfg, "vm1", "echo", true));
+	assert_true(sivd_config_allows(&cfg, "vm1", "a.b_c-d", true));
+	assert_false(sivd_config_allows(&cfg, "vm1", "echo", false));
+	assert_true(sivd_config_allows(&cfg, "vm1", "kv", false));
+	assert_true(sivd_config_allows(&cfg, "vm2", "echo", false));
+	assert_false(sivd_config_allows(&cfg, "vm2", "echo", true));
+	assert_false(sivd_config_allows(&cfg, "vm3", "echo", true));
+	assert_false(sivd_config_allows(&cfg, "vm1", "ech", true));
+	assert_false(sivd_config_allows(&cfg, "vm1", "", true));
+
+	/* Command line: after every --vm, in any order. */
+	assert_int_equal(run_args("--offer", "b=x,y", "--vm", "a=/s1",
+				  "--use", "a=x", "--vm", "b=/s2", NULL), 0);
+	assert_true(sivd_config_allows(&cfg, "b", "x", true));
+	assert_true(sivd_config_allows(&cfg, "b", "y", true));
+	assert_true(sivd_config_allows(&cfg, "a", "x", false));
+	assert_false(sivd_config_allows(&cfg, "a", "y", false));
+}
+
+static void test_policy_errors(void **state)
+{
+	char text[1024], want[256];
+	int i, n;
+
+	(void)state;
+	expect_conf_error("vm vm1 /s\n\noffer vm2 echo\n", 3,
+			  "offer: undeclared vm: vm2 (declare it with 'vm vm2 SOCKET')");
+	expect_conf_error("use vm9 echo\nvm vm1 /s\n", 1,
+			  "use: undeclared vm: vm9 (declare it with 'vm vm9 SOCKET')");
+	expect_conf_error("vm vm1 /s\noffer vm1\n", 2,
+			  "offer: expected VM SERVICE [SERVICE...]");
+	expect_conf_error("use\n", 1, "use: expected VM SERVICE [SERVICE...]");
+	expect_conf_error("vm vm1 /s\noffer vm1 ok Echo\n", 2,
+			  "offer: invalid service name (1-32 chars of [a-z0-9._-], starting with a letter or digit): Echo");
+	expect_conf_error("vm vm1 /s\nuse vm1 -x\n", 2,
+			  "use: invalid service name (1-32 chars of [a-z0-9._-], starting with a letter or digit): -x");
+	expect_conf_error("vm vm1 /s\nuse vm1 a/b\n", 2,
+			  "use: invalid service name (1-32 chars of [a-z0-9._-], starting with a letter or digit): a/b");
+	expect_conf_error("vm vm1 /s\nuse vm1 abcdefghijklmnopqrstuvwxyz0123456\n",
+			  2,
+			  "use: invalid service name (1-32 chars of [a-z0-9._-], starting with a letter or digit): abcdefghijklmnopqrstuvwxyz0123456");
+	/* A bad service name is found even when the VM is undeclared. */
+	expect_conf_error("offer nosuch A\n", 1,
+			  "offer: invalid service name (1-32 chars of [a-z0-9._-], starting with a letter or digit): A");
+	expect_conf_error("vm vm1 /s\noffer vm1 echo echo\n", 2,
+			  "offer: vm1: duplicate service: echo");
+	expect_conf_error("vm vm1 /s\nuse vm1 echo\n#\nuse vm1 kv echo\n", 4,
+			  "use: vm1: duplicate service: echo");
+	n = snprintf(text, sizeof(text), "vm vm1 /s\noffer vm1");
+	for (i = 0; i <= SIVD_SERVICES_MAX; i++)
+		n += snprintf(text + n, sizeof(text) - n, " s%d", i);
+	snprintf(text + n, sizeof(text) - n, "\n");
+	snprintf(want, sizeof(want), "offer: vm1: too many services (at most %d)",
+		 SIVD_SERVICES_MAX);
+	expect_conf_error(text, 2, want);
+
+	assert_int_equal(run_args("--vm", "a=/s", "--offer", "b=x", NULL),
+			 SIVD_CONFIG_ERROR);
+	assert_string_equal(err,
+			    "--offer: undeclared vm: b (declare it with 'vm b SOCKET')");
+	assert_int_equal(run_args("--vm", "a=/s", "--use", "a=x,X", NULL),
+			 SIVD_CONFIG_ERROR);
+	assert_string_equal(err,
+			    "--use: invalid service name (1-32 chars of [a-z0-9._-], starting with a letter or digit): X");
+	assert_int_equal(run_args("--vm", "a=/s", "--use", "a", NULL),
+			 SIVD_CONFIG_ERROR);
+	assert_string_equal(err, "--use: expected VM=SERVICE[,SERVICE...]: a");
+	assert_int_equal(run_args("--vm", "a=/s", "--offer", "a=", NULL),
+			 SIVD_CONFIG_ERROR);
+	assert_string_equal(err, "--offer: expected VM=SERVICE[,SERVICE...]: a=");
+	assert_int_equal(run_args("--vm", "a=/s", "--offer", "a=x,y,x", NULL),
+			 SIVD_CONFIG_ERROR);
+	assert_string_equal(err, "--offer: a: duplicate service: x");
+}
+
 static int group_setup(void **state)
 {
 	int fd = mkstemp(conf_path);
@@ -304,6 +487,9 @@ int main(void)
 		cmocka_unit_test(test_region_too_small),
 		cmocka_unit_test(test_too_many_vms),
 		cmocka_unit_test(test_size_format),
+		cmocka_unit_test(test_identity),
+		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_policy_errors),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, group_setup,

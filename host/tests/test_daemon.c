@@ -6,6 +6,7 @@
  * mailboxes as a guest driver would, honestly or not.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -18,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <openssl/bn.h>
+#include <openssl/x509.h>
 
 #include "sivd.h"
 #include "tguest.h"
@@ -29,6 +32,7 @@
 
 struct fx {
 	char dir[64];
+	char revoked[96];
 	char path[NR_VMS + 1][SIVD_SOCK_PATH_MAX];
 	struct sivd *d;
 	pthread_t thread;
@@ -58,6 +62,13 @@ static int setup(void **state)
 		sivd_log_parse_level(lvl, &cfg.log_level);
 	strcpy(fx->dir, "/tmp/sivd-test-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
+	/* DER and PEM both work; the revocation list starts empty. */
+	strcpy(cfg.host_cert, tg_pki("host.der"));
+	strcpy(cfg.host_key, tg_pki("host.key"));
+	strcpy(cfg.ca_cert, tg_pki("ca.crt"));
+	snprintf(fx->revoked, sizeof(fx->revoked), "%s/revoked.txt", fx->dir);
+	fclose(fopen(fx->revoked, "w"));
+	strcpy(cfg.revoked, fx->revoked);
 	for (i = 1; i <= NR_VMS; i++) {
 		snprintf(fx->path[i], sizeof(fx->path[i]), "%s/vm%u.sock",
 			 fx->dir, i);
@@ -67,6 +78,11 @@ static int setup(void **state)
 		fx->g[i].sock = -1;
 	}
 	cfg.nr_vms = NR_VMS;
+	strcpy(cfg.vms[0].offer[0], "echo");
+	strcpy(cfg.vms[0].offer[1], "kv");
+	cfg.vms[0].nr_offer = 2;
+	strcpy(cfg.vms[1].use[0], "echo");
+	cfg.vms[1].nr_use = 1;
 	fx->d = sivd_create(&cfg);
 	assert_non_null(fx->d);
 	assert_int_equal(pthread_create(&fx->thread, NULL, run_daemon, fx->d),
@@ -89,6 +105,7 @@ static int teardown(void **state)
 		/* The daemon removes its sockets on the way out. */
 		assert_int_equal(access(fx->path[i], F_OK), -1);
 	}
+	unlink(fx->revoked);
 	assert_int_equal(rmdir(fx->dir), 0);
 	free(fx);
 	return 0;
@@ -161,49 +178,75 @@ static void test_register(void **state)
 {
 	struct fx *fx = *state;
 	struct tguest *g = &fx->g[1];
-	struct sivshmem_msg m = {
-		.type = SIVSHMEM_MSG_REGISTER,
-		.reg = {
-			.layout_version = SIVSHMEM_LAYOUT_VERSION,
-			.vectors = VECTORS,
-			.nonce = 0x1122334455667788ULL,
-		},
-	};
+	const struct tg_cred *c;
+	u8 tbs[SIVSHMEM_TBS_MAX];
+	struct sivshmem_tbs_ctx ctx;
+	struct sivshmem_msg m;
 	u64 count;
+	size_t len;
 
 	join(fx, 1, NULL, 0);
-	m.reg.generation = g->layout.generation;
-	tg_send(g, &m);
+	c = tg_own_cred(g);
+	tg_send_register(g, 0x1122334455667788ULL, g->layout.generation);
 	/* The daemon rings our own control vector. */
 	assert_true(tg_readable(g->own_efd[0], TG_TIMEOUT_MS));
 	assert_int_equal(read(g->own_efd[0], &count, 8), 8);
 	tg_recv_msg(g, &m);
-	assert_int_equal(m.type, SIVSHMEM_MSG_REGISTER_ACK);
+	assert_int_equal(m.type, SIVSHMEM_MSG_CHALLENGE);
 	assert_int_equal(m.seq, 1);
 	assert_int_equal(m.src, 0);
 	assert_int_equal(m.dst, 1);
-	assert_int_equal(m.reg_ack.status, SIVSHMEM_STATUS_OK);
-	assert_int_equal(m.reg_ack.peer_id, 1);
-	assert_int_equal(m.reg_ack.generation, g->layout.generation);
-	assert_int_equal(m.reg_ack.nonce, 0x1122334455667788ULL);
+	assert_int_equal(m.challenge.generation, g->layout.generation);
+	assert_memory_equal(m.challenge.guest_nonce, g->ctx.guest_nonce,
+			    SIVSHMEM_NONCE_SIZE);
+	assert_memory_not_equal(m.challenge.host_nonce, g->ctx.host_nonce,
+				SIVSHMEM_NONCE_SIZE);
+	assert_int_equal(m.challenge.cert.len, tg_host_cred()->cert_len);
+	assert_memory_equal(m.challenge.cert.data, tg_host_cred()->cert,
+			    m.challenge.cert.len);
+	assert_int_equal(m.challenge.sig.len, 256);
+	/* The signature covers exactly the challenge transcript... */
+	ctx = g->ctx;
+	memcpy(ctx.host_nonce, m.challenge.host_nonce, SIVSHMEM_NONCE_SIZE);
+	len = sivshmem_wire_tbs_challenge(tbs, sizeof(tbs), &ctx,
+					  m.challenge.cert.data,
+					  m.challenge.cert.len);
+	assert_true(tg_verify(tg_host_cred()->key, tbs, len,
+			      m.challenge.sig.data, m.challenge.sig.len));
+	/* ...and nothing else: any changed byte, another peer, or role. */
+	tbs[len - 1] ^= 1;
+	assert_false(tg_verify(tg_host_cred()->key, tbs, len,
+			       m.challenge.sig.data, m.challenge.sig.len));
+	ctx.peer_id = 2;
+	len = sivshmem_wire_tbs_challenge(tbs, sizeof(tbs), &ctx,
+					  m.challenge.cert.data,
+					  m.challenge.cert.len);
+	assert_false(tg_verify(tg_host_cred()->key, tbs, len,
+			       m.challenge.sig.data, m.challenge.sig.len));
+	ctx.peer_id = 1;
+	len = sivshmem_wire_tbs_ack(tbs, sizeof(tbs), &ctx, 0, 1, NULL, 0);
+	assert_false(tg_verify(tg_host_cred()->key, tbs, len,
+			       m.challenge.sig.data, m.challenge.sig.len));
+	memcpy(g->ctx.host_nonce, m.challenge.host_nonce, SIVSHMEM_NONCE_SIZE);
+
+	tg_send_auth(g, "vm1", c, c->key, false);
+	tg_expect_ack(g, SIVSHMEM_STATUS_OK, c->cert, c->cert_len);
+	assert_int_equal(g->rx_seq, 2);
 	tg_recv_msg(g, &m);
 	assert_int_equal(m.type, SIVSHMEM_MSG_PEERS);
-	assert_int_equal(m.seq, 2);
+	assert_int_equal(m.seq, 3);
 	assert_int_equal(m.peers.epoch, 1);
 	assert_int_equal(m.peers.bitmap[0], 1 << 1);
 	assert_int_equal(tg_try_recv_msg(g, &m, QUIET_MS), -ETIMEDOUT);
 	/* Both messages consumed by the daemon. */
-	assert_int_equal(le32toh(g->mb->to_host.ctl.tail), 1);
+	assert_int_equal(le32toh(g->mb->to_host.ctl.tail), 2);
 }
 
-static void expect_ack(struct tguest *g, u32 status, u64 nonce)
+/* Still unregistered: a ping is refused by the host. */
+static void expect_unregistered(struct tguest *g, u64 cookie)
 {
-	struct sivshmem_msg m;
-
-	tg_recv_msg(g, &m);
-	assert_int_equal(m.type, SIVSHMEM_MSG_REGISTER_ACK);
-	assert_int_equal(m.reg_ack.status, status);
-	assert_int_equal(m.reg_ack.nonce, nonce);
+	tg_ping(g, 2, cookie);
+	tg_expect_pong(g, 0, cookie, SIVSHMEM_STATUS_NOT_REGISTERED);
 }
 
 static void test_register_refused(void **state)
@@ -215,35 +258,366 @@ static void test_register_refused(void **state)
 		.reg = {
 			.layout_version = SIVSHMEM_LAYOUT_VERSION,
 			.vectors = VECTORS,
-			.nonce = 5,
 		},
 	};
 
 	join(fx, 1, NULL, 0);
-	m.reg.generation = g->layout.generation ^ 1;
-	tg_send(g, &m);
-	expect_ack(g, SIVSHMEM_STATUS_VERSION, 5);
+	/* A stale generation: VERSION, signed, host nonce all zero. */
+	tg_send_register(g, 5, g->layout.generation ^ 1);
+	tg_expect_ack(g, SIVSHMEM_STATUS_VERSION, NULL, 0);
 
-	memset(&m, 0, sizeof(m));
-	m.type = SIVSHMEM_MSG_REGISTER;
+	tg_nonce(m.reg.nonce, 6);
 	m.reg.layout_version = SIVSHMEM_LAYOUT_VERSION + 1;
-	m.reg.vectors = VECTORS;
 	m.reg.generation = g->layout.generation;
-	m.reg.nonce = 6;
+	memcpy(g->ctx.guest_nonce, m.reg.nonce, SIVSHMEM_NONCE_SIZE);
 	tg_send(g, &m);
-	expect_ack(g, SIVSHMEM_STATUS_VERSION, 6);
+	tg_expect_ack(g, SIVSHMEM_STATUS_VERSION, NULL, 0);
 
 	m.seq = 0;
 	m.reg.layout_version = SIVSHMEM_LAYOUT_VERSION;
 	m.reg.vectors = VECTORS - 1;
-	m.reg.nonce = 7;
+	tg_nonce(m.reg.nonce, 7);
+	memcpy(g->ctx.guest_nonce, m.reg.nonce, SIVSHMEM_NONCE_SIZE);
 	tg_send(g, &m);
-	expect_ack(g, SIVSHMEM_STATUS_BAD_MESSAGE, 7);
+	tg_expect_ack(g, SIVSHMEM_STATUS_VERSION, NULL, 0);
 
 	/* Still unregistered: no PEERS came, and a ping is refused. */
-	tg_ping(g, 2, 99);
-	tg_expect_pong(g, 0, 99, SIVSHMEM_STATUS_NOT_REGISTERED);
+	expect_unregistered(g, 99);
 	tg_register(g, 8, 1, 1 << 1);
+}
+
+/* REGISTER, CHALLENGE, then an AUTH as @name with @cert signed by @key. */
+static void auth_as(struct tguest *g, u64 seed, const char *name,
+		    const struct tg_cred *cert, EVP_PKEY *key, bool corrupt,
+		    u32 status)
+{
+	tg_send_register(g, seed, g->layout.generation);
+	tg_expect_challenge(g);
+	tg_send_auth(g, name, cert, key, corrupt);
+	tg_expect_ack(g, status, cert->cert, cert->cert_len);
+}
+
+static void test_wrong_name(void **state)
+{
+	struct fx *fx = *state;
+	struct tguest *g = &fx->g[1];
+	struct tg_cred vm2;
+
+	join(fx, 1, NULL, 0);
+	tg_cred_load(&vm2, "vm2.der", "vm2.key");
+	/* A perfectly good vm2 identity, used from vm1's socket. */
+	auth_as(g, 1, "vm2", &vm2, vm2.key, false,
+		SIVSHMEM_STATUS_WRONG_NAME);
+	expect_unregistered(g, 1);
+	/* The right name field, but a certificate issued to vm2. */
+	auth_as(g, 2, "vm1", &vm2, vm2.key, false,
+		SIVSHMEM_STATUS_WRONG_NAME);
+	expect_unregistered(g, 2);
+	tg_cred_free(&vm2);
+	tg_register(g, 3, 1, 1 << 1);
+}
+
+static void test_auth_failed(void **state)
+{
+	struct fx *fx = *state;
+	struct tguest *g = &fx->g[1];
+	const struct tg_cred *own;
+	struct tg_cred other_ca, expired, hostrole, other_key;
+
+	join(fx, 1, NULL, 0);
+	own = tg_own_cred(g);
+	tg_cred_load(&other_ca, "vm1-ca2.der", "vm1.key");
+	tg_cred_load(&expired, "vm1-expired.der", "vm1.key");
+	tg_cred_load(&hostrole, "vm1-hostrole.der", "vm1.key");
+	tg_cred_load(&other_key, "vm1.der", "other.key");
+
+	auth_as(g, 1, "vm1", &other_ca, other_ca.key, false,
+		SIVSHMEM_STATUS_AUTH_FAILED);
+	auth_as(g, 2, "vm1", &expired, expired.key, false,
+		SIVSHMEM_STATUS_AUTH_FAILED);
+	auth_as(g, 3, "vm1", &hostrole, hostrole.key, false,
+		SIVSHMEM_STATUS_AUTH_FAILED);
+	auth_as(g, 4, "vm1", own, own->key, true,
+		SIVSHMEM_STATUS_AUTH_FAILED);
+	auth_as(g, 5, "vm1", &other_key, other_key.key, false,
+		SIVSHMEM_STATUS_AUTH_FAILED);
+	expect_unregistered(g, 1);
+	tg_cred_free(&other_ca);
+	tg_cred_free(&expired);
+	tg_cred_free(&hostrole);
+	tg_cred_free(&other_key);
+	tg_register(g, 6, 1, 1 << 1);
+}
+
+static void serial_of(const struct tg_cred *c, char *out, size_t len)
+{
+	const unsigned char *p = c->cert;
+	X509 *x = d2i_X509(NULL, &p, c->cert_len);
+	BIGNUM *bn;
+	char *hex;
+
+	assert_non_null(x);
+	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	hex = BN_bn2hex(bn);
+	snprintf(out, len, "%s", hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	X509_free(x);
+}
+
+static void test_revoked(void **state)
+{
+	struct fx *fx = *state;
+	const unsigned int three[] = { 3 };
+	struct tguest *g = &fx->g[3];
+	const struct tg_cred *c;
+	char serial[80], lower[80];
+	struct sivshmem_msg m;
+	unsigned int i;
+	FILE *f;
+
+	join(fx, 3, NULL, 0);
+	c = tg_own_cred(g);
+	tg_register(g, 1, 1, 1 << 3);
+	join(fx, 1, three, 1);
+	tg_expect_peer(g, 1);
+	tg_register(&fx->g[1], 2, 2, 1 << 1 | 1 << 3);
+	tg_recv_msg(g, &m);
+	assert_int_equal(m.type, SIVSHMEM_MSG_PEERS);
+
+	/* Revoked while the daemon runs: lower case, leading zeros. */
+	serial_of(c, serial, sizeof(serial));
+	for (i = 0; serial[i]; i++)
+		lower[i] = tolower((unsigned char)serial[i]);
+	lower[i] = '\0';
+	f = fopen(fx->revoked, "w");
+	assert_non_null(f);
+	fprintf(f, "# revoked by the test\n\nnot-hex vm9\n  00%s vm3 20260101000000Z # gone\n",
+		lower);
+	fclose(f);
+
+	/* vm3 registers again: vm1 sees it leave, then REVOKED. */
+	auth_as(g, 3, "vm3", c, c->key, false, SIVSHMEM_STATUS_REVOKED);
+	tg_recv_msg(&fx->g[1], &m);
+	assert_int_equal(m.type, SIVSHMEM_MSG_PEERS);
+	assert_int_equal(m.peers.bitmap[0], 1 << 1);
+	expect_unregistered(g, 1);
+	/* Others are not affected (re-registering is epochs 4 and 5). */
+	tg_register(&fx->g[1], 4, 5, 1 << 1);
+
+	/* Taken off the list: vm3 is back without a restart. */
+	f = fopen(fx->revoked, "w");
+	assert_non_null(f);
+	fprintf(f, "# nothing revoked\n");
+	fclose(f);
+	tg_register(g, 5, 6, 1 << 1 | 1 << 3);
+}
+
+static void test_auth_dropped(void **state)
+{
+	struct fx *fx = *state;
+	struct tguest *g = &fx->g[1];
+	const struct tg_cred *c;
+	struct sivshmem_msg m;
+
+	join(fx, 1, NULL, 0);
+	c = tg_own_cred(g);
+	/* No REGISTER before: dropped, no ACK. */
+	tg_nonce(g->ctx.guest_nonce, 1);
+	tg_nonce(g->ctx.host_nonce, 2);
+	g->ctx.generation = g->layout.generation;
+	g->ctx.peer_id = g->id;
+	tg_send_auth(g, "vm1", c, c->key, false);
+	assert_int_equal(tg_try_recv_msg(g, &m, QUIET_MS), -ETIMEDOUT);
+	/* After a refused REGISTER (in sequence, but idle): dropped too. */
+	tg_send_register(g, 2, g->layout.generation + 1);
+	tg_expect_ack(g, SIVSHMEM_STATUS_VERSION, NULL, 0);
+	tg_nonce(g->ctx.host_nonce, 2);
+	tg_send_auth(g, "vm1", c, c->key, false);
+	assert_int_equal(tg_try_recv_msg(g, &m, QUIET_MS), -ETIMEDOUT);
+
+	/* A wrong host nonce: dropped, and the registration still waits. */
+	tg_send_register(g, 3, g->layout.generation);
+	tg_expect_challenge(g);
+	g->ctx.host_nonce[7] ^= 0x40;
+	tg_send_auth(g, "vm1", c, c->key, false);
+	assert_int_equal(tg_try_recv_msg(g, &m, QUIET_MS), -ETIMEDOUT);
+	g->ctx.host_nonce[7] ^= 0x40;
+	tg_send_auth(g, "vm1", c, c->key, false);
+	tg_expect_ack(g, SIVSHMEM_STATUS_OK, c->cert, c->cert_len);
+	tg_recv_msg(g, &m);
+	assert_int_equal(m.type, SIVSHMEM_MSG_PEERS);
+
+	/* Registered: an AUTH replayed now is dropped as well. */
+	tg_send_auth(g, "vm1", c, c->key, false);
+	assert_int_equal(tg_try_recv_msg(g, &m, QUIET_MS), -ETIMEDOUT);
+	tg_ping(g, 3, 5);
+	tg_expect_pong(g, 0, 5, SIVSHMEM_STATUS_UNKNOWN_PEER);
+}
+
+static void test_register_flood(void **state)
+{
+	struct fx *fx = *state;
+	struct tguest *g = &fx->g[1];
+	struct sivshmem_msg m;
+	unsigned int i;
+
+	join(fx, 1, NULL, 0);
+	/* Ten in a second are answered, the rest dropped unanswered. */
+	for (i = 0; i < 10; i++) {
+		tg_send_register(g, i + 1, g->layout.generation);
+		tg_expect_challenge(g);
+	}
+	for (i = 0; i < 3; i++) {
+		tg_send_register(g, 100 + i, g->layout.generation);
+		assert_int_equal(tg_try_recv_msg(g, &m, 50), -ETIMEDOUT);
+	}
+	/* A second later it works again. */
+	usleep(1100 * 1000);
+	tg_register(g, 200, 1, 1 << 1);
+}
+
+/* An honest AUTH for the current registration, encoded into @buf. */
+static size_t auth_slot(struct tguest *g, u64 *buf, size_t len, bool consume)
+{
+	const struct tg_cred *c = tg_own_cred(g);
+	u8 tbs[SIVSHMEM_TBS_MAX], sig[SIVSHMEM_SIG_MAX];
+	struct sivshmem_msg m = { .type = SIVSHMEM_MSG_AUTH };
+	size_t n;
+	u16 sig_len;
+
+	memcpy(m.auth.host_nonce, g->ctx.host_nonce, SIVSHMEM_NONCE_SIZE);
+	strcpy(m.auth.name, "vm1");
+	n = sivshmem_wire_tbs_auth(tbs, sizeof(tbs), &g->ctx,
+				   tg_host_cred()->cert,
+				   tg_host_cred()->cert_len, m.auth.name,
+				   c->cert, c->cert_len);
+	tg_sign(c->key, tbs, n, sig, &sig_len);
+	m.auth.cert.data = c->cert;
+	m.auth.cert.len = c->cert_len;
+	m.auth.sig.data = sig;
+	m.auth.sig.len = sig_len;
+	m.src = g->id;
+	/* A message the daemon cannot decode does not take a seq. */
+	m.seq = consume ? ++g->tx_seq : g->tx_seq + 1;
+	n = sivshmem_wire_msg_encode(&m, buf, len);
+	assert_true(n > 0);
+	return n;
+}
+
+#define AUTH_OFF(f)	(sizeof(struct sivshmem_msg_hdr) + \
+			 offsetof(struct sivshmem_msg_auth, f))
+
+static void test_hostile_auth(void **state)
+{
+	struct fx *fx = *state;
+	struct tguest *g = &fx->g[1];
+	const struct tg_cred *c;
+	u64 buf[SIVSHMEM_MSG_SLOT_SIZE / 8];
+	u8 *b = (u8 *)buf;
+	struct tg_cred junk;
+	struct sivshmem_msg m;
+	unsigned int i;
+	size_t n;
+
+	join(fx, 1, NULL, 0);
+	c = tg_own_cred(g);
+	tg_send_register(g, 1, g->layout.generation);
+	tg_expect_challenge(g);
+
+	/* Malformed AUTHs never reach the checks: no answer at all. */
+	n = auth_slot(g, buf, sizeof(buf), false);
+	b[AUTH_OFF(sig_len)] = 100;	/* not 256, 384 or 512 */
+	tg_put_raw(g, buf, n);
+	n = auth_slot(g, buf, sizeof(buf), false);
+	memset(b + AUTH_OFF(cert_len), 0, 2);
+	tg_put_raw(g, buf, n);
+	n = auth_slot(g, buf, sizeof(buf), false);
+	b[AUTH_OFF(name)] = 'V';
+	tg_put_raw(g, buf, n);
+	n = auth_slot(g, buf, sizeof(buf), false);
+	b[AUTH_OFF(name) + 31] = 'x';
+	tg_put_raw(g, buf, n);
+	n = auth_slot(g, buf, sizeof(buf), false);
+	b[AUTH_OFF(reserved)] = 1;
+	tg_put_raw(g, buf, n);
+	n = auth_slot(g, buf, sizeof(buf), false);
+	b[AUTH_OFF(cert_len) + 1] = 0xff;	/* longer than the message */
+	tg_put_raw(g, buf, n);
+	/* Host-only types from a guest. */
+	memset(&m, 0, sizeof(m));
+	m.type = SIVSHMEM_MSG_CHALLENGE;
+	m.challenge.cert.data = c->cert;
+	m.challenge.cert.len = c->cert_len;
+	m.challenge.sig.data = c->cert;
+	m.challenge.sig.len = 256;
+	tg_send(g, &m);
+	memset(&m, 0, sizeof(m));
+	m.type = SIVSHMEM_MSG_REGISTER_ACK;
+	m.reg_ack.sig.data = c->cert;
+	m.reg_ack.sig.len = 256;
+	tg_send(g, &m);
+	assert_int_equal(tg_try_recv_msg(g, &m, QUIET_MS), -ETIMEDOUT);
+
+	/* Well-formed garbage certificates are refused, signed. */
+	memset(&junk, 0, sizeof(junk));
+	junk.key = c->key;
+	for (i = 0; i < 700; i++)
+		junk.cert[i] = 0x9e3779b9U * (i + 1) >> 24;
+	junk.cert_len = 700;
+	tg_send_auth(g, "vm1", &junk, c->key, false);
+	tg_expect_ack(g, SIVSHMEM_STATUS_AUTH_FAILED, junk.cert, 700);
+	/* A truncated certificate, and one with trailing bytes. */
+	memcpy(junk.cert, c->cert, c->cert_len);
+	junk.cert_len = c->cert_len - 1;
+	tg_send_register(g, 2, g->layout.generation);
+	tg_expect_challenge(g);
+	tg_send_auth(g, "vm1", &junk, c->key, false);
+	tg_expect_ack(g, SIVSHMEM_STATUS_AUTH_FAILED, junk.cert,
+		      junk.cert_len);
+	junk.cert_len = c->cert_len + 1;
+	tg_send_register(g, 3, g->layout.generation);
+	tg_expect_challenge(g);
+	tg_send_auth(g, "vm1", &junk, c->key, false);
+	tg_expect_ack(g, SIVSHMEM_STATUS_AUTH_FAILED, junk.cert,
+		      junk.cert_len);
+	/* A REGISTER with nonzero flags is malformed: no answer. */
+	tg_send_register(g, 4, g->layout.generation);
+	tg_expect_challenge(g);
+	memset(&m, 0, sizeof(m));
+	m.type = SIVSHMEM_MSG_REGISTER;
+	m.reg.layout_version = SIVSHMEM_LAYOUT_VERSION;
+	m.reg.vectors = VECTORS;
+	m.reg.generation = g->layout.generation;
+	m.src = g->id;
+	m.seq = g->tx_seq + 1;
+	n = sivshmem_wire_msg_encode(&m, buf, sizeof(buf));
+	b[sizeof(struct sivshmem_msg_hdr) +
+	  offsetof(struct sivshmem_msg_register, flags)] = 1;
+	tg_put_raw(g, buf, n);
+	assert_int_equal(tg_try_recv_msg(g, &m, QUIET_MS), -ETIMEDOUT);
+	/* The registration it interrupted is still good. */
+	tg_send_auth(g, "vm1", c, c->key, false);
+	tg_expect_ack(g, SIVSHMEM_STATUS_OK, c->cert, c->cert_len);
+	tg_recv_msg(g, &m);
+	assert_int_equal(m.type, SIVSHMEM_MSG_PEERS);
+	tg_ping(g, 3, 77);
+	tg_expect_pong(g, 0, 77, SIVSHMEM_STATUS_UNKNOWN_PEER);
+}
+
+static void test_policy(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_true(sivd_policy_allows(fx->d, "vm1", "echo", true));
+	assert_true(sivd_policy_allows(fx->d, "vm1", "kv", true));
+	assert_false(sivd_policy_allows(fx->d, "vm1", "echo", false));
+	assert_true(sivd_policy_allows(fx->d, "vm2", "echo", false));
+	assert_false(sivd_policy_allows(fx->d, "vm2", "echo", true));
+	assert_false(sivd_policy_allows(fx->d, "vm2", "kv", false));
+	assert_false(sivd_policy_allows(fx->d, "vm3", "echo", false));
+	assert_false(sivd_policy_allows(fx->d, "vm4", "echo", true));
+	assert_false(sivd_policy_allows(fx->d, "", "", true));
 }
 
 static void test_ping_forwarded(void **state)
@@ -267,7 +641,8 @@ static void test_ping_forwarded(void **state)
 	assert_int_equal(m.type, SIVSHMEM_MSG_PING);
 	assert_int_equal(m.src, 1);
 	assert_int_equal(m.dst, 2);
-	assert_int_equal(m.seq, 3);
+	/* After CHALLENGE, REGISTER_ACK and PEERS. */
+	assert_int_equal(m.seq, 4);
 	assert_int_equal(m.ping.cookie, 0xc0ffee);
 	assert_int_equal(m.ping.status, 0);
 
@@ -393,7 +768,8 @@ static void test_head_jump(void **state)
 	/* As a rebound driver would: adopt the head, register afresh. */
 	g->tx_head = bogus;
 	g->tx_seq = 1000;
-	tg_register(g, 2, 2, 1 << 1);
+	/* Unregistered first (epoch 2), then registered again (3). */
+	tg_register(g, 2, 3, 1 << 1);
 	expect_alive(g, 5);
 }
 
@@ -409,7 +785,8 @@ static void test_socket_write_disconnects(void **state)
 	tg_register(&fx->g[1], 1, 1, 1 << 1);
 	mb1 = (struct sivshmem_mailbox *)((char *)fx->g[2].shm +
 		sivshmem_wire_mailbox_offset(&fx->g[2].layout, 1));
-	assert_int_equal(le32toh(mb1->to_guest.ctl.head), 2);
+	/* CHALLENGE, REGISTER_ACK, PEERS. */
+	assert_int_equal(le32toh(mb1->to_guest.ctl.head), 3);
 	assert_int_equal(send(fx->g[1].sock, "x", 1, MSG_NOSIGNAL), 1);
 	assert_true(tg_wait_eof(fx->g[1].sock, TG_TIMEOUT_MS));
 	tg_expect_gone(&fx->g[2], 1);
@@ -543,6 +920,20 @@ static void test_corrupt_tail(void **state)
 	tg_expect_pong(g, 0, 1, SIVSHMEM_STATUS_UNKNOWN_PEER);
 }
 
+static int group_setup(void **state)
+{
+	(void)state;
+	tg_pki_create();
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	tg_pki_destroy();
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +942,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_socket, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_register, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_register_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auth_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auth_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register_flood, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_auth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_forwarded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_unknown_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_messages, setup, teardown),
@@ -562,5 +960,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_tail, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("sivshmemd", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sivshmemd", tests, group_setup,
+					   group_teardown);
 }

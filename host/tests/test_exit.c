@@ -104,6 +104,20 @@ static int teardown(void **state)
 	return 0;
 }
 
+static int group_setup(void **state)
+{
+	(void)state;
+	tg_pki_create();
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	tg_pki_destroy();
+	return 0;
+}
+
 static void test_sigterm(void **state)
 {
 	struct fx *fx = *state;
@@ -111,6 +125,9 @@ static void test_sigterm(void **state)
 	char *argv[] = { "sivshmemd", "--vm", vm1, "--vm", vm2,
 			 "--vectors", "3", "--region-size", "2M",
 			 "--pidfile", fx->pidfile, "--log-level", "error",
+			 "--host-cert", (char *)tg_pki("host.crt"),
+			 "--host-key", (char *)tg_pki("host.key"),
+			 "--ca-cert", (char *)tg_pki("ca.der"),
 			 NULL };
 	struct tguest g;
 	struct stat st;
@@ -190,7 +207,10 @@ static void test_socket_path_checks(void **state)
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char vm1[160];
 	char *argv[] = { "sivshmemd", "--vm", vm1, "--pidfile", fx->pidfile,
-			 "--log-level", "error", NULL };
+			 "--log-level", "error",
+			 "--host-cert", (char *)tg_pki("host.crt"),
+			 "--host-key", (char *)tg_pki("host.key"),
+			 "--ca-cert", (char *)tg_pki("ca.crt"), NULL };
 	char out[1024], want[512];
 	pid_t pid;
 	int fd;
@@ -230,14 +250,111 @@ static void test_socket_path_checks(void **state)
 	assert_int_equal(access(fx->sock1, F_OK), -1);
 }
 
+/* A configuration file with the identity in it, and the policy. */
+static void test_identity_in_file(void **state)
+{
+	struct fx *fx = *state;
+	char *argv[] = { "sivshmemd", "-c", fx->conf, "--pidfile", fx->pidfile,
+			 NULL };
+	char revoked[128];
+	struct tguest g;
+	FILE *f;
+	int status, null;
+
+	snprintf(revoked, sizeof(revoked), "%s/revoked", fx->dir);
+	f = fopen(revoked, "w");
+	fputs("# bad lines are skipped with a warning\nxyz\n", f);
+	fclose(f);
+	f = fopen(fx->conf, "w");
+	fprintf(f, "offer vm1 echo\nuse vm2 echo\nvm vm1 %s\nvm vm2 %s\n"
+		"host-cert %s\nhost-key %s\nca-cert %s\nrevoked %s\n",
+		fx->sock1, fx->sock2, tg_pki("host.der"), tg_pki("host.key"),
+		tg_pki("ca.crt"), revoked);
+	fclose(f);
+	null = open("/dev/null", O_WRONLY);
+	fx->pid = spawn(argv, null);
+	close(null);
+	assert_true(wait_file(fx->pidfile));
+	tg_handshake(&g, fx->sock1, 1, 2, NULL, 0);
+	tg_register(&g, 1, 1, 1 << 1);
+	assert_int_equal(kill(fx->pid, SIGTERM), 0);
+	status = reap(fx->pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	tg_close(&g);
+	unlink(revoked);
+}
+
+static void test_no_identity(void **state)
+{
+	struct fx *fx = *state;
+	char vm1[160];
+	char *argv[] = { "sivshmemd", "--vm", vm1,
+			 "--host-cert", (char *)tg_pki("host.crt"),
+			 "--ca-cert", (char *)tg_pki("ca.crt"), NULL };
+	char out[1024];
+
+	snprintf(vm1, sizeof(vm1), "vm1=%s", fx->sock1);
+	assert_int_equal(run_capture(argv, out, sizeof(out)), 2);
+	assert_string_equal(out,
+			    "sivshmemd: no host identity: give host-cert, host-key and ca-cert (issue one with: sivshmem-ca issue --dir CADIR --name host --host --out DIR)\n");
+	assert_int_equal(access(fx->sock1, F_OK), -1);
+}
+
+/* Runs with this identity; it must refuse to start, saying @why. */
+static void expect_refusal(struct fx *fx, const char *cert, const char *key,
+			   const char *ca, const char *why)
+{
+	char vm1[160];
+	char *argv[] = { "sivshmemd", "--vm", vm1,
+			 "--host-cert", (char *)tg_pki(cert),
+			 "--host-key", (char *)tg_pki(key),
+			 "--ca-cert", (char *)tg_pki(ca), NULL };
+	char out[2048];
+
+	snprintf(vm1, sizeof(vm1), "vm1=%s", fx->sock1);
+	assert_int_equal(run_capture(argv, out, sizeof(out)), 1);
+	if (!strstr(out, why))
+		fail_msg("expected \"%s\" in: %s", why, out);
+	assert_non_null(strstr(out,
+			       "sivshmemd: error: refusing to start without a valid host identity\n"));
+	/* Nothing was set up: no socket left behind. */
+	assert_int_equal(access(fx->sock1, F_OK), -1);
+}
+
+static void test_identity_refused(void **state)
+{
+	struct fx *fx = *state;
+
+	expect_refusal(fx, "host-ca2.crt", "host.key", "ca.crt",
+		       "does not verify against the CA");
+	expect_refusal(fx, "vm1.crt", "vm1.key", "ca.crt",
+		       "is not a host certificate (its subject needs OU=host)");
+	expect_refusal(fx, "host.crt", "vm1.key", "ca.crt",
+		       "does not match host-cert");
+	expect_refusal(fx, "host.crt", "host.key", "host.crt",
+		       "is not a CA certificate");
+	expect_refusal(fx, "host.crt", "host.key", "ca2.crt",
+		       "does not verify against the CA");
+	expect_refusal(fx, "host.key", "host.key", "ca.crt",
+		       "not a PEM or DER X.509 certificate");
+	expect_refusal(fx, "host.crt", "host.crt", "ca.crt",
+		       "not an unencrypted PEM or DER private key");
+	expect_refusal(fx, "host.crt", "host.key", "nonexistent",
+		       "No such file or directory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sigterm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_error_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_path_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_identity_in_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_identity_refused, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("sivshmemd-binary", tests, NULL,
-					   NULL);
+	return cmocka_run_group_tests_name("sivshmemd-binary", tests,
+					   group_setup, group_teardown);
 }

@@ -104,9 +104,7 @@ static void test_msg_roundtrip(void **state)
 {
 	static const struct sivshmem_msg msgs[] = {
 		{ .type = SIVSHMEM_MSG_REGISTER, .seq = 1, .src = 1, .dst = 0,
-		  .reg = { 1, 2, GEN, 42 } },
-		{ .type = SIVSHMEM_MSG_REGISTER_ACK, .seq = 2, .src = 0, .dst = 1,
-		  .reg_ack = { 0, 1, GEN, 42 } },
+		  .reg = { 1, 2, GEN, { 42, [31] = 7 } } },
 		{ .type = SIVSHMEM_MSG_UNREGISTER, .seq = 3, .src = 1, .dst = 0 },
 		{ .type = SIVSHMEM_MSG_PEERS, .seq = 4, .src = 0, .dst = 63,
 		  .peers = { 9, { 1ULL << 63 | 2 } } },
@@ -181,14 +179,147 @@ static void test_msg_bad_header(void **state)
 	expect_bad(&ping, HDR(reserved), &v32, 4);
 }
 
+static const u8 blob[SIVSHMEM_CERT_MAX] = { 0x30, 0x82, 1, 2, 3 };
+
+/* The messages with a certificate and/or a signature after them. */
+static void test_msg_blobs(void **state)
+{
+	struct sivshmem_msg ack = {
+		.type = SIVSHMEM_MSG_REGISTER_ACK, .seq = 2, .src = 0, .dst = 1,
+		.reg_ack = { SIVSHMEM_STATUS_REVOKED, 1, GEN, { 1 }, { 2 },
+			     { blob, 384 } },
+	};
+	struct sivshmem_msg ch = {
+		.type = SIVSHMEM_MSG_CHALLENGE, .seq = 1, .src = 0, .dst = 5,
+		.challenge = { GEN, { 3 }, { 4 }, { blob, 1200 },
+			       { blob + 7, 256 } },
+	};
+	struct sivshmem_msg auth = {
+		.type = SIVSHMEM_MSG_AUTH, .seq = 9, .src = 5, .dst = 0,
+		.auth = { { 5 }, "vm-5.x", { blob, SIVSHMEM_CERT_MAX },
+			  { blob + 1, 512 } },
+	};
+	u64 buf[SIVSHMEM_MSG_SLOT_SIZE / 8];
+	struct sivshmem_msg out;
+	size_t len;
+
+	(void)state;
+	len = encode(&ack, buf);
+	assert_int_equal(len, 24 + 88 + 384);
+	assert_int_equal(sivshmem_wire_msg_decode(buf, len, &out), 0);
+	assert_int_equal(out.reg_ack.status, SIVSHMEM_STATUS_REVOKED);
+	assert_int_equal(out.reg_ack.generation, GEN);
+	assert_int_equal(out.reg_ack.guest_nonce[0], 1);
+	assert_int_equal(out.reg_ack.host_nonce[0], 2);
+	assert_int_equal(out.reg_ack.sig.len, 384);
+	assert_memory_equal(out.reg_ack.sig.data, blob, 384);
+	assert_int_equal(sivshmem_wire_msg_decode(buf, len - 1, &out),
+			 -EBADMSG);
+
+	len = encode(&ch, buf);
+	assert_int_equal(len, 24 + 80 + 1200 + 256);
+	assert_int_equal(sivshmem_wire_msg_decode(buf, len, &out), 0);
+	assert_int_equal(out.challenge.cert.len, 1200);
+	assert_memory_equal(out.challenge.cert.data, blob, 1200);
+	assert_memory_equal(out.challenge.sig.data, blob + 7, 256);
+	assert_int_equal(out.challenge.host_nonce[0], 4);
+
+	len = encode(&auth, buf);
+	assert_true(len <= SIVSHMEM_MSG_SLOT_SIZE);
+	assert_int_equal(sivshmem_wire_msg_decode(buf, len, &out), 0);
+	assert_string_equal(out.auth.name, "vm-5.x");
+	assert_int_equal(out.auth.cert.len, SIVSHMEM_CERT_MAX);
+	assert_memory_equal(out.auth.sig.data, blob + 1, 512);
+
+	/* Lengths the codec refuses to encode. */
+	auth.auth.cert.len = SIVSHMEM_CERT_MAX + 1;
+	assert_int_equal(sivshmem_wire_msg_encode(&auth, buf, sizeof(buf)), 0);
+	auth.auth.cert.len = 100;
+	auth.auth.sig.len = SIVSHMEM_SIG_MAX + 1;
+	assert_int_equal(sivshmem_wire_msg_encode(&auth, buf, sizeof(buf)), 0);
+	auth.auth.sig.len = 256;
+	assert_int_equal(sivshmem_wire_msg_encode(&auth, buf, 24 + 72 + 355),
+			 0);
+}
+
+#define AUTHF(f) (sizeof(struct sivshmem_msg_hdr) + \
+		  offsetof(struct sivshmem_msg_auth, f))
+
+static void test_msg_bad_blobs(void **state)
+{
+	const struct sivshmem_msg auth = {
+		.type = SIVSHMEM_MSG_AUTH, .seq = 1, .src = 1, .dst = 0,
+		.auth = { { 0 }, "vm1", { blob, 300 }, { blob, 256 } },
+	};
+	const struct sivshmem_msg ch = {
+		.type = SIVSHMEM_MSG_CHALLENGE, .seq = 1, .src = 0, .dst = 1,
+		.challenge = { GEN, { 0 }, { 0 }, { blob, 300 },
+			       { blob, 256 } },
+	};
+	__le16 v16;
+	__le32 v32;
+
+	(void)state;
+	v16 = htole16(255);
+	expect_bad(&auth, AUTHF(sig_len), &v16, 2);
+	v16 = htole16(0);
+	expect_bad(&auth, AUTHF(cert_len), &v16, 2);
+	v16 = htole16(301);	/* no longer adds up to the length */
+	expect_bad(&auth, AUTHF(cert_len), &v16, 2);
+	v16 = htole16(SIVSHMEM_CERT_MAX + 1);
+	expect_bad(&auth, AUTHF(cert_len), &v16, 2);
+	v32 = htole32(1);
+	expect_bad(&auth, AUTHF(reserved), &v32, 4);
+	expect_bad(&auth, AUTHF(name) + 30, "x", 1);
+	expect_bad(&auth, AUTHF(name), "V", 1);
+	expect_bad(&auth, AUTHF(name), "\0", 1);
+	expect_bad(&ch, sizeof(struct sivshmem_msg_hdr) +
+		   offsetof(struct sivshmem_msg_challenge, reserved), &v32, 4);
+}
+
+/* Each transcript is bound to its role, peer, nonces and certificates. */
+static void test_transcripts(void **state)
+{
+	struct sivshmem_tbs_ctx ctx = { .generation = GEN, .peer_id = 3 };
+	static u8 a[SIVSHMEM_TBS_MAX], b[SIVSHMEM_TBS_MAX];
+	char name[SIVSHMEM_NAME_MAX] = "vm3";
+	size_t la, lb;
+
+	(void)state;
+	la = sivshmem_wire_tbs_challenge(a, sizeof(a), &ctx, blob, 10);
+	lb = sivshmem_wire_tbs_challenge(b, sizeof(b), &ctx, blob, 10);
+	assert_true(la > 0);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	ctx.peer_id = 4;
+	lb = sivshmem_wire_tbs_challenge(b, sizeof(b), &ctx, blob, 10);
+	assert_memory_not_equal(a, b, la);
+	ctx.peer_id = 3;
+	ctx.host_nonce[31] = 1;
+	lb = sivshmem_wire_tbs_challenge(b, sizeof(b), &ctx, blob, 10);
+	assert_memory_not_equal(a, b, la);
+	ctx.host_nonce[31] = 0;
+	lb = sivshmem_wire_tbs_ack(b, sizeof(b), &ctx, 0, 3, blob, 10);
+	assert_true(la != lb || memcmp(a, b, la));
+	la = sivshmem_wire_tbs_auth(a, sizeof(a), &ctx, blob,
+				    SIVSHMEM_CERT_MAX, name, blob,
+				    SIVSHMEM_CERT_MAX);
+	assert_true(la > 0 && la <= SIVSHMEM_TBS_MAX);
+	assert_int_equal(sivshmem_wire_tbs_auth(a, la - 1, &ctx, blob,
+						SIVSHMEM_CERT_MAX, name, blob,
+						SIVSHMEM_CERT_MAX), 0);
+	assert_int_equal(sivshmem_wire_tbs_ack(a, 10, &ctx, 0, 3, NULL, 0), 0);
+}
+
 static void test_msg_bad_payload(void **state)
 {
 	const struct sivshmem_msg reg = {
 		.type = SIVSHMEM_MSG_REGISTER, .seq = 1, .src = 1,
-		.reg = { 1, 2, GEN, 1 },
+		.reg = { 1, 2, GEN, { 1 } },
 	};
 	const struct sivshmem_msg ack = {
 		.type = SIVSHMEM_MSG_REGISTER_ACK, .seq = 1, .dst = 1,
+		.reg_ack = { .sig = { blob, 256 } },
 	};
 	const struct sivshmem_msg peers = {
 		.type = SIVSHMEM_MSG_PEERS, .seq = 1, .dst = 1,
@@ -277,6 +408,9 @@ int main(void)
 		cmocka_unit_test(test_msg_roundtrip),
 		cmocka_unit_test(test_msg_bad_header),
 		cmocka_unit_test(test_msg_bad_payload),
+		cmocka_unit_test(test_msg_blobs),
+		cmocka_unit_test(test_msg_bad_blobs),
+		cmocka_unit_test(test_transcripts),
 		cmocka_unit_test(test_encode_limits),
 		cmocka_unit_test(test_queue_indices),
 	};

@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -17,8 +19,125 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include "tguest.h"
+
+static char pki_dir[64];
+static struct tg_cred host_cred;
+/* vm1..vm3's own certificate and key, loaded when first used. */
+static struct tg_cred own_cred[SIVSHMEM_MAX_PEERS];
+
+void tg_pki_create(void)
+{
+	char cmd[256];
+
+	strcpy(pki_dir, "/tmp/sivd-pki-XXXXXX");
+	assert_non_null(mkdtemp(pki_dir));
+	snprintf(cmd, sizeof(cmd), "bash tests/mkpki.sh %s", pki_dir);
+	assert_int_equal(system(cmd), 0);
+	tg_cred_load(&host_cred, "host.der", "host.key");
+}
+
+void tg_pki_destroy(void)
+{
+	char cmd[256];
+	unsigned int i;
+
+	tg_cred_free(&host_cred);
+	for (i = 0; i < SIVSHMEM_MAX_PEERS; i++)
+		tg_cred_free(&own_cred[i]);
+	if (!pki_dir[0])
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", pki_dir);
+	assert_int_equal(system(cmd), 0);
+	pki_dir[0] = '\0';
+}
+
+/* A path in the PKI directory; eight of them are valid at a time. */
+const char *tg_pki(const char *file)
+{
+	static char buf[8][128];
+	static unsigned int next;
+	char *p = buf[next++ % 8];
+
+	snprintf(p, sizeof(buf[0]), "%s/%s", pki_dir, file);
+	return p;
+}
+
+void tg_cred_load(struct tg_cred *c, const char *cert, const char *key)
+{
+	FILE *f = fopen(tg_pki(cert), "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(c->cert, 1, sizeof(c->cert), f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(c->cert));
+	c->cert_len = n;
+	f = fopen(tg_pki(key), "r");
+	assert_non_null(f);
+	c->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(c->key);
+}
+
+void tg_cred_free(struct tg_cred *c)
+{
+	EVP_PKEY_free(c->key);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct tg_cred *tg_host_cred(void)
+{
+	return &host_cred;
+}
+
+void tg_sign(EVP_PKEY *key, const u8 *tbs, size_t len, u8 *sig,
+	     u16 *sig_len)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx;
+	size_t n = SIVSHMEM_SIG_MAX;
+
+	assert_true(len > 0);
+	assert_int_equal(EVP_DigestSignInit(ctx, &pctx, EVP_sha256(), NULL,
+					    key), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx,
+						      RSA_PKCS1_PADDING), 1);
+	assert_int_equal(EVP_DigestSign(ctx, sig, &n, tbs, len), 1);
+	EVP_MD_CTX_free(ctx);
+	*sig_len = n;
+}
+
+/* With the public half of @key (a private key works as well). */
+bool tg_verify(EVP_PKEY *key, const u8 *tbs, size_t len, const u8 *sig,
+	       size_t sig_len)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx;
+	int ret;
+
+	assert_int_equal(EVP_DigestVerifyInit(ctx, &pctx, EVP_sha256(), NULL,
+					      key), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx,
+						      RSA_PKCS1_PADDING), 1);
+	ret = EVP_DigestVerify(ctx, sig, sig_len, tbs, len);
+	EVP_MD_CTX_free(ctx);
+	ERR_clear_error();
+	return ret == 1;
+}
+
+void tg_nonce(u8 *nonce, u64 seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIVSHMEM_NONCE_SIZE; i++)
+		nonce[i] = (u8)((seed * 0x9e3779b97f4a7c15ULL) >> (i % 8 * 8)) ^ i;
+}
 
 int tg_dial(const char *path)
 {
@@ -275,7 +394,7 @@ void tg_send(struct tguest *g, struct sivshmem_msg *m)
 static bool take_msg(struct tguest *g, struct sivshmem_msg *m)
 {
 	struct sivshmem_queue *q = &g->mb->to_guest;
-	u64 buf[SIVSHMEM_MSG_SLOT_SIZE / 8];
+	u64 *buf = g->rxbuf;
 	u32 avail;
 	u32 head = load32(&q->ctl.head);
 
@@ -283,10 +402,12 @@ static bool take_msg(struct tguest *g, struct sivshmem_msg *m)
 			 0);
 	if (!avail)
 		return false;
-	memcpy(buf, q->slots[g->rx_tail % SIVSHMEM_QUEUE_SLOTS], sizeof(buf));
+	memcpy(buf, q->slots[g->rx_tail % SIVSHMEM_QUEUE_SLOTS],
+	       sizeof(g->rxbuf));
 	g->rx_tail++;
 	store32(&q->ctl.tail, g->rx_tail);
-	assert_int_equal(sivshmem_wire_msg_decode(buf, sizeof(buf), m), 0);
+	assert_int_equal(sivshmem_wire_msg_decode(buf, sizeof(g->rxbuf), m),
+			 0);
 	assert_int_equal(m->seq, ++g->rx_seq);
 	assert_int_equal(m->dst, g->id);
 	return true;
@@ -316,26 +437,126 @@ void tg_recv_msg(struct tguest *g, struct sivshmem_msg *m)
 	assert_int_equal(tg_try_recv_msg(g, m, TG_TIMEOUT_MS), 0);
 }
 
-void tg_register(struct tguest *g, u64 nonce, u64 epoch, u64 bitmap)
+void tg_send_register(struct tguest *g, u64 nonce_seed, u64 generation)
 {
 	struct sivshmem_msg m = {
 		.type = SIVSHMEM_MSG_REGISTER,
 		.reg = {
 			.layout_version = SIVSHMEM_LAYOUT_VERSION,
 			.vectors = g->vectors,
-			.generation = g->layout.generation,
-			.nonce = nonce,
+			.generation = generation,
 		},
 	};
 
+	tg_nonce(m.reg.nonce, nonce_seed);
+	memset(&g->ctx, 0, sizeof(g->ctx));
+	g->ctx.generation = g->layout.generation;
+	g->ctx.peer_id = g->id;
+	memcpy(g->ctx.guest_nonce, m.reg.nonce, SIVSHMEM_NONCE_SIZE);
 	tg_send(g, &m);
+}
+
+/* Checks everything a guest driver checks, the host's signature first. */
+void tg_expect_challenge(struct tguest *g)
+{
+	u8 tbs[SIVSHMEM_TBS_MAX];
+	struct sivshmem_tbs_ctx ctx;
+	struct sivshmem_msg m;
+	size_t len;
+
+	tg_recv_msg(g, &m);
+	assert_int_equal(m.type, SIVSHMEM_MSG_CHALLENGE);
+	assert_int_equal(m.src, SIVSHMEM_HOST_PEER_ID);
+	assert_int_equal(m.challenge.generation, g->layout.generation);
+	assert_memory_equal(m.challenge.guest_nonce, g->ctx.guest_nonce,
+			    SIVSHMEM_NONCE_SIZE);
+	assert_int_equal(m.challenge.cert.len, host_cred.cert_len);
+	assert_memory_equal(m.challenge.cert.data, host_cred.cert,
+			    host_cred.cert_len);
+	ctx = g->ctx;
+	memcpy(ctx.host_nonce, m.challenge.host_nonce, SIVSHMEM_NONCE_SIZE);
+	len = sivshmem_wire_tbs_challenge(tbs, sizeof(tbs), &ctx,
+					  m.challenge.cert.data,
+					  m.challenge.cert.len);
+	assert_true(tg_verify(host_cred.key, tbs, len, m.challenge.sig.data,
+			      m.challenge.sig.len));
+	memcpy(g->ctx.host_nonce, m.challenge.host_nonce, SIVSHMEM_NONCE_SIZE);
+}
+
+void tg_send_auth(struct tguest *g, const char *name,
+		  const struct tg_cred *cred, EVP_PKEY *sign_key,
+		  bool corrupt_sig)
+{
+	u8 tbs[SIVSHMEM_TBS_MAX], sig[SIVSHMEM_SIG_MAX];
+	struct sivshmem_msg m = { .type = SIVSHMEM_MSG_AUTH };
+	size_t len;
+	u16 sig_len;
+
+	memcpy(m.auth.host_nonce, g->ctx.host_nonce, SIVSHMEM_NONCE_SIZE);
+	strncpy(m.auth.name, name, SIVSHMEM_NAME_MAX);
+	len = sivshmem_wire_tbs_auth(tbs, sizeof(tbs), &g->ctx,
+				     host_cred.cert, host_cred.cert_len,
+				     m.auth.name, cred->cert, cred->cert_len);
+	tg_sign(sign_key, tbs, len, sig, &sig_len);
+	if (corrupt_sig)
+		sig[sig_len / 2] ^= 0x01;
+	m.auth.cert.data = cred->cert;
+	m.auth.cert.len = cred->cert_len;
+	m.auth.sig.data = sig;
+	m.auth.sig.len = sig_len;
+	tg_send(g, &m);
+}
+
+/* An ACK for this registration, with the host's signature checked. */
+void tg_expect_ack(struct tguest *g, u32 status, const u8 *cert,
+		   u16 cert_len)
+{
+	u8 tbs[SIVSHMEM_TBS_MAX];
+	struct sivshmem_msg m;
+	size_t len;
+
 	tg_recv_msg(g, &m);
 	assert_int_equal(m.type, SIVSHMEM_MSG_REGISTER_ACK);
 	assert_int_equal(m.src, SIVSHMEM_HOST_PEER_ID);
-	assert_int_equal(m.reg_ack.status, SIVSHMEM_STATUS_OK);
+	assert_int_equal(m.reg_ack.status, status);
 	assert_int_equal(m.reg_ack.peer_id, g->id);
 	assert_int_equal(m.reg_ack.generation, g->layout.generation);
-	assert_int_equal(m.reg_ack.nonce, nonce);
+	assert_memory_equal(m.reg_ack.guest_nonce, g->ctx.guest_nonce,
+			    SIVSHMEM_NONCE_SIZE);
+	assert_memory_equal(m.reg_ack.host_nonce, g->ctx.host_nonce,
+			    SIVSHMEM_NONCE_SIZE);
+	len = sivshmem_wire_tbs_ack(tbs, sizeof(tbs), &g->ctx, status, g->id,
+				    cert, cert_len);
+	assert_true(tg_verify(host_cred.key, tbs, len, m.reg_ack.sig.data,
+			      m.reg_ack.sig.len));
+}
+
+/* vmN's own certificate and key, for the guest at peer N. */
+const struct tg_cred *tg_own_cred(struct tguest *g)
+{
+	struct tg_cred *c = &own_cred[g->id];
+	char cert[32], key[32];
+
+	if (!c->key) {
+		snprintf(cert, sizeof(cert), "vm%u.der", g->id);
+		snprintf(key, sizeof(key), "vm%u.key", g->id);
+		tg_cred_load(c, cert, key);
+	}
+	return c;
+}
+
+/* The whole honest registration as vmN, then the PEERS it brings. */
+void tg_register(struct tguest *g, u64 nonce, u64 epoch, u64 bitmap)
+{
+	const struct tg_cred *c = tg_own_cred(g);
+	struct sivshmem_msg m;
+	char name[16];
+
+	snprintf(name, sizeof(name), "vm%u", g->id);
+	tg_send_register(g, nonce, g->layout.generation);
+	tg_expect_challenge(g);
+	tg_send_auth(g, name, c, c->key, false);
+	tg_expect_ack(g, SIVSHMEM_STATUS_OK, c->cert, c->cert_len);
 	tg_recv_msg(g, &m);
 	assert_int_equal(m.type, SIVSHMEM_MSG_PEERS);
 	assert_int_equal(m.src, SIVSHMEM_HOST_PEER_ID);

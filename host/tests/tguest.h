@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <openssl/evp.h>
 
 #include "util.h"
 
@@ -33,7 +34,35 @@ struct tguest {
 	u64 tx_seq;
 	u32 rx_tail;
 	u64 rx_seq;
+	/* The last message received; its blobs point in here. */
+	u64 rxbuf[SIVSHMEM_MSG_SLOT_SIZE / 8];
+	/* The registration under way, as this guest sees it. */
+	struct sivshmem_tbs_ctx ctx;
 };
+
+/* A certificate (DER) and the key that goes with it, or another one. */
+struct tg_cred {
+	u8 cert[SIVSHMEM_CERT_MAX];
+	u16 cert_len;
+	EVP_PKEY *key;
+};
+
+/*
+ * The test PKI of tests/mkpki.sh, made once per test binary in a temporary
+ * directory: NAME.crt/NAME.der/NAME.key for ca, ca2, host, vm1..vm3, and the
+ * refused certificates vm1-ca2, vm1-expired, vm1-hostrole, host-ca2.
+ */
+void tg_pki_create(void);
+void tg_pki_destroy(void);
+const char *tg_pki(const char *file);
+void tg_cred_load(struct tg_cred *c, const char *cert, const char *key);
+void tg_cred_free(struct tg_cred *c);
+const struct tg_cred *tg_host_cred(void);
+void tg_sign(EVP_PKEY *key, const u8 *tbs, size_t len, u8 *sig,
+	     u16 *sig_len);
+bool tg_verify(EVP_PKEY *key, const u8 *tbs, size_t len, const u8 *sig,
+	       size_t sig_len);
+void tg_nonce(u8 *nonce, u64 seed);
 
 int tg_dial(const char *path);
 int tg_recv(int sock, s64 *val, int *fd, int timeout_ms);
@@ -53,6 +82,14 @@ void tg_put_raw(struct tguest *g, const void *buf, size_t len);
 void tg_send(struct tguest *g, struct sivshmem_msg *m);
 void tg_recv_msg(struct tguest *g, struct sivshmem_msg *m);
 int tg_try_recv_msg(struct tguest *g, struct sivshmem_msg *m, int timeout_ms);
+void tg_send_register(struct tguest *g, u64 nonce_seed, u64 generation);
+void tg_expect_challenge(struct tguest *g);
+void tg_send_auth(struct tguest *g, const char *name,
+		  const struct tg_cred *cred, EVP_PKEY *sign_key,
+		  bool corrupt_sig);
+void tg_expect_ack(struct tguest *g, u32 status, const u8 *cert,
+		   u16 cert_len);
+const struct tg_cred *tg_own_cred(struct tguest *g);
 void tg_register(struct tguest *g, u64 nonce, u64 epoch, u64 bitmap);
 void tg_ping(struct tguest *g, unsigned int dst, u64 cookie);
 void tg_expect_pong(struct tguest *g, unsigned int src, u64 cookie,

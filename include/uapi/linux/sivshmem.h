@@ -211,7 +211,8 @@ enum sivshmem_status {
  * struct sivshmem_msg_hdr - header of every control message
  * @type: &enum sivshmem_msg_type
  * @flags: none defined, must be zero
- * @len: payload length in bytes; exactly the size the type defines
+ * @len: payload length in bytes: exactly the size the type defines, plus,
+ *	for types carrying a certificate or signature, exactly their lengths
  * @seq: per-queue sequence number, starting at 1 and incremented by one for
  *	every message the producer writes; a consumer drops anything else
  * @src: sender's peer ID (as the host saw it, for forwarded messages)

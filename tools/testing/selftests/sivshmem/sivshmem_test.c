@@ -543,7 +543,8 @@ TEST_F(sivshmem, doorbell_region_bound)
 	EXPECT_EQ(size, attr_u64(self->db->bdf, "region_size"));
 	EXPECT_NE(0, self->db->peer_id);
 	EXPECT_LT(self->db->peer_id, SIVSHMEM_MAX_PEERS);
-	ASSERT_EQ(0, wait_attr(self->db->bdf, "layout_version", "1", 10));
+	snprintf(buf, sizeof(buf), "%d", SIVSHMEM_LAYOUT_VERSION);
+	ASSERT_EQ(0, wait_attr(self->db->bdf, "layout_version", buf, 10));
 	ASSERT_EQ(0, read_attr(self->db->bdf, "vectors", buf, sizeof(buf)));
 	EXPECT_LE(1, atoi(buf));
 	ASSERT_EQ(0, access(DEV_NODE, R_OK | W_OK));
@@ -591,6 +592,8 @@ TEST_F_TIMEOUT(sivshmem, other_vms_name_refused, 120)
 	if (!expect_rejected())
 		SKIP(return, "only the refused guest tries to be someone else");
 	/* vm1's real certificate and key, presented from our socket. */
+	ASSERT_EQ(0, syscall(SYS_keyctl, 7 /* KEYCTL_CLEAR */,
+			     (int)keyring_serial()));
 	ASSERT_EQ(0, add("asymmetric", "sivshmem:key", "test/impostor.key.p8.der"));
 	ASSERT_EQ(0, add("user", "sivshmem:cert", "test/impostor.crt.der"));
 	ASSERT_TRUE(identity_valid());

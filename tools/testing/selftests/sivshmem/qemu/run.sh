@@ -145,6 +145,7 @@ depmod -b "$root" "$kver" 2>/dev/null || die "depmod failed"
 
 # --- identities -------------------------------------------------------------
 pki=$work/pki
+mkdir -p "$pki"
 ca_tool=$build/sivshmem-ca
 {
 	"$ca_tool" init --dir "$pki/ca" --cn "sivshmem test CA" &&
