@@ -24,6 +24,17 @@ done
 say "provisioning my identity (CA certificate, my certificate, my private key) with keyctl:"
 /bin/sivshmem-provision 2>&1 | sed "s/^/$(hostname):   /"
 say "the kernel verified it: $(cat /sys/class/misc/sivshmem/identity) (name, serial)"
+t=/sys/firmware/qemu_fw_cfg/by_name/opt/sivshmem/test
+kr=$(cat /sys/class/misc/sivshmem/keyring)
+if [ -r $t/other.crt.der/raw ]; then
+	say "an impostor certificate, signed by another CA, is offered to the kernel:"
+	keyctl padd user sivshmem:cert "$kr" <$t/other.crt.der/raw >/dev/null 2>&1
+	say "  refused: $(cat /sys/class/misc/sivshmem/identity_error)"
+	say "another CA tries to replace the trust anchor:"
+	keyctl padd user sivshmem:ca "$kr" <$t/otherca.crt.der/raw >/dev/null 2>&1
+	say "  refused: $(cat /sys/class/misc/sivshmem/identity_error)"
+	say "my identity is still: $(cat /sys/class/misc/sivshmem/identity)"
+fi
 say "my ivshmem peer ID is $(cat "$db/peer_id"); registering with the host daemon: it proves it is the host, I prove I am $(hostname)..."
 i=0
 while [ "$(cat "$db/state")" != registered ] && [ $i -lt 600 ]; do

@@ -177,6 +177,7 @@ done
 "$build/sivshmemd" --region-size 16M --vectors "$vectors" "${vm_args[@]}" \
 	--host-cert "$pki/host/host.crt.der" --host-key "$pki/host/host.key.p8.der" \
 	--ca-cert "$pki/ca/ca.crt.der" --revoked "$pki/ca/revoked.txt" \
+	--offer vm1=echo --use vm2=echo \
 	--log-level info >"$work/sivshmemd.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do
