@@ -298,12 +298,15 @@ static const char *const status_names[__SIVSHMEM_STATUS_MAX] = {
 
 /**
  * sivshmem_status_name() - a status as shown in sysfs
- * @status: a decoded, hence valid, &enum sivshmem_status
+ * @status: a decoded, hence valid, &enum sivshmem_status, or
+ *	%SIVSHMEM_REG_STATUS_NONE before the host answered
  *
  * Return: a static string.
  */
 const char *sivshmem_status_name(u32 status)
 {
+	if (status == SIVSHMEM_REG_STATUS_NONE)
+		return "none";
 	if (status >= __SIVSHMEM_STATUS_MAX)
 		return "unknown";
 	return status_names[status];
@@ -657,6 +660,7 @@ int sivshmem_control_init(struct sivshmem_region *region)
 		return -ENOMEM;
 	}
 	mutex_init(&region->reg_lock);
+	region->reg_status = SIVSHMEM_REG_STATUS_NONE;
 	INIT_WORK(&region->rx_work, rx_work_fn);
 	INIT_DELAYED_WORK(&region->setup_work, setup_work_fn);
 	region->state = SIVSHMEM_STATE_NO_HEADER;

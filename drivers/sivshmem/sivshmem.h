@@ -27,6 +27,8 @@
 #include "wire.h"
 
 #define SIVSHMEM_DRV_NAME		"sivshmem"
+/* reg_status before the host has answered any registration */
+#define SIVSHMEM_REG_STATUS_NONE	U32_MAX
 
 /**
  * enum sivshmem_state - where a region stands with the host daemon
