@@ -8,6 +8,7 @@
 #   make vmtest   only the selftests inside real VMs
 #   make demo     host daemon + two VMs, explained as it happens
 #   make lint     checkpatch --strict, sparse and W=1 on the kernel code
+#   make kunit    KUnit tests of the codec in a UML kernel (first run ~3 min)
 #   make clean
 
 # The kernel we build against and boot: Debian 12's 6.1.
@@ -27,7 +28,7 @@ KERNEL_SRCS := $(wildcard drivers/sivshmem/*.c drivers/sivshmem/*.h) \
 	include/uapi/linux/sivshmem.h
 
 .PHONY: all module host selftests deps deps-if-missing check vmtest demo \
-	lint hosttest clean
+	lint kunit hosttest clean
 
 all: module host selftests
 
@@ -87,6 +88,10 @@ demo: deps-if-missing
 
 lint: $(KSRC)/.extracted
 	@scripts/lint.sh $(KDIR) $(KSRC)
+
+# Unpacks the whole source into build/kunit once; later runs are incremental.
+kunit:
+	@scripts/kunit.sh
 
 check: deps-if-missing
 	@scripts/check.sh

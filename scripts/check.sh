@@ -51,6 +51,10 @@ stage "host unit tests (cmocka)"
 make --no-print-directory -C host check 2>&1 | tee "$out"
 add_counts "$out" "host unit tests"
 
+stage "KUnit under UML (first run builds a UML kernel, ~3 min)"
+make --no-print-directory kunit 2>&1 | tee "$out"
+add_counts "$out" "kunit"
+
 stage "static checks: W=1, sparse, checkpatch --strict"
 make --no-print-directory lint 2>&1 | tee "$out"
 add_counts "$out" "lint"
@@ -62,7 +66,7 @@ bash tools/testing/selftests/sivshmem/qemu/run.sh --mode vmtest \
 	--build build 2>&1 | tee "$out"
 add_counts "$out" "vmtest"
 
-stage "selftests in three QEMU guests (every guest pings every other)"
+stage "selftests in three QEMU guests (vm3 revoked, then impersonating vm1)"
 bash tools/testing/selftests/sivshmem/qemu/run.sh --mode vmtest \
 	--build build --vms 3 2>&1 | tee "$out"
 add_counts "$out" "vmtest (3 guests)"

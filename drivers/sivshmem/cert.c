@@ -10,7 +10,9 @@
  * the fixed-size fields of &struct sivshmem_cert_info.
  */
 
+#include <kunit/visibility.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/string.h>
 #include <linux/time.h>
 
@@ -155,19 +157,28 @@ static int digits(const u8 *p, unsigned int n, unsigned int *out)
 	return 0;
 }
 
-/* UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ, UTC only. */
+/*
+ * UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ, UTC only, with
+ * the limits of the kernel's x509_decode_time(), which reads the same bytes.
+ */
 static int parse_time(u8 tag, const struct der *v, time64_t *out)
 {
-	unsigned int year, mon, day, hour, min, sec;
+	static const u8 month_days[] = { 31, 28, 31, 30, 31, 30,
+					 31, 31, 30, 31, 30, 31 };
+	unsigned int year, mon, day, hour, min, sec, mdays;
 	const u8 *p = v->p;
 	int err;
 
 	if (tag == TAG_UTC_TIME && v->len == 13) {
 		err = digits(p, 2, &year);
-		year += year < 50 ? 2000 : 1900;
+		if (!err)
+			year += year < 50 ? 2000 : 1900;
 		p += 2;
 	} else if (tag == TAG_GENERALIZED_TIME && v->len == 15) {
 		err = digits(p, 4, &year);
+		/* RFC 5280 4.1.2.5: dates before 2050 are UTCTime. */
+		if (!err && year < 2050)
+			err = -EBADMSG;
 		p += 4;
 	} else {
 		return -EBADMSG;
@@ -179,8 +190,13 @@ static int parse_time(u8 tag, const struct der *v, time64_t *out)
 	err = err ?: digits(p + 8, 2, &sec);
 	if (err || p[10] != 'Z')
 		return -EBADMSG;
-	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 ||
-	    min > 59 || sec > 60)
+	if (year < 1970 || mon < 1 || mon > 12 || hour > 23 || min > 59 ||
+	    sec > 60)
+		return -EBADMSG;
+	mdays = month_days[mon - 1];
+	if (mon == 2 && year % 4 == 0 && (year % 100 || year % 400 == 0))
+		mdays = 29;
+	if (day < 1 || day > mdays)
 		return -EBADMSG;
 	*out = mktime64(year, mon, day, hour, min, sec);
 	return 0;
@@ -300,9 +316,17 @@ int sivshmem_cert_parse(const u8 *der, size_t len,
 	err = der_expect(&in, TAG_SEQUENCE, &cert);
 	if (err || in.len)
 		return -EBADMSG;
+	/*
+	 * Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm,
+	 * signatureValue }, with nothing after them.
+	 */
 	err = der_expect(&cert, TAG_SEQUENCE, &tbs);
-	if (err)
-		return err;
+	if (!err)
+		err = der_expect(&cert, TAG_SEQUENCE, &v);
+	if (!err)
+		err = der_expect(&cert, TAG_BIT_STRING, &v);
+	if (err || cert.len)
+		return -EBADMSG;
 
 	err = der_next(&tbs, &tag, &v);
 	if (!err && tag == TAG_CTX0)			/* version */
@@ -337,3 +361,4 @@ int sivshmem_cert_parse(const u8 *der, size_t len,
 	}
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_cert_parse);
