@@ -144,20 +144,8 @@ static int set_vectors(struct sivd_config *cfg, const char *val,
 
 bool sivd_config_name_valid(const char *name)
 {
-	size_t i, len = strlen(name);
-
-	if (len < 1 || len > SIVD_NAME_MAX)
-		return false;
-	if (!islower((unsigned char)name[0]) && !isdigit((unsigned char)name[0]))
-		return false;
-	for (i = 0; i < len; i++) {
-		unsigned char c = name[i];
-
-		if (!(c >= 'a' && c <= 'z') && !isdigit(c) &&
-		    c != '.' && c != '_' && c != '-')
-			return false;
-	}
-	return true;
+	/* One rule for VM and service names everywhere: the shared codec's. */
+	return sivshmem_wire_name_valid(name, strlen(name));
 }
 
 static const char service_rule[] =

@@ -199,18 +199,6 @@ static void reject(struct sivd_vm *vm, const char *why, u64 a, u64 b)
 	vm_warn(vm, "rejected message: %s", buf);
 }
 
-static const char *const status_names[__SIVSHMEM_STATUS_MAX] = {
-	[SIVSHMEM_STATUS_OK] = "OK",
-	[SIVSHMEM_STATUS_BAD_MESSAGE] = "BAD_MESSAGE",
-	[SIVSHMEM_STATUS_VERSION] = "VERSION",
-	[SIVSHMEM_STATUS_NOT_REGISTERED] = "NOT_REGISTERED",
-	[SIVSHMEM_STATUS_UNKNOWN_PEER] = "UNKNOWN_PEER",
-	[SIVSHMEM_STATUS_BUSY] = "BUSY",
-	[SIVSHMEM_STATUS_AUTH_FAILED] = "AUTH_FAILED",
-	[SIVSHMEM_STATUS_REVOKED] = "REVOKED",
-	[SIVSHMEM_STATUS_WRONG_NAME] = "WRONG_NAME",
-};
-
 static void tbs_ctx(const struct sivd_vm *vm, struct sivshmem_tbs_ctx *ctx)
 {
 	ctx->generation = vm->d->region.layout.generation;
@@ -367,7 +355,7 @@ static void handle_auth(struct sivd_vm *vm, const struct sivshmem_msg *m)
 	if (status != SIVSHMEM_STATUS_OK) {
 		vm->reg_state = SIVD_REG_IDLE;
 		vm_warn(vm, "registration refused (%s): %s",
-			status_names[status], why);
+			sivshmem_wire_status_name(status), why);
 		return;
 	}
 	vm->reg_state = SIVD_REG_REGISTERED;

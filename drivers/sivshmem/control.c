@@ -284,18 +284,6 @@ static void drop(struct sivshmem_region *region, const char *why, u16 type)
 			     sivshmem_wire_msg_name(type), why);
 }
 
-static const char *const status_names[__SIVSHMEM_STATUS_MAX] = {
-	[SIVSHMEM_STATUS_OK] = "ok",
-	[SIVSHMEM_STATUS_BAD_MESSAGE] = "bad-message",
-	[SIVSHMEM_STATUS_VERSION] = "version",
-	[SIVSHMEM_STATUS_NOT_REGISTERED] = "not-registered",
-	[SIVSHMEM_STATUS_UNKNOWN_PEER] = "unknown-peer",
-	[SIVSHMEM_STATUS_BUSY] = "busy",
-	[SIVSHMEM_STATUS_AUTH_FAILED] = "auth-failed",
-	[SIVSHMEM_STATUS_REVOKED] = "revoked",
-	[SIVSHMEM_STATUS_WRONG_NAME] = "wrong-name",
-};
-
 /**
  * sivshmem_status_name() - a status as shown in sysfs
  * @status: a decoded, hence valid, &enum sivshmem_status, or
@@ -307,9 +295,7 @@ const char *sivshmem_status_name(u32 status)
 {
 	if (status == SIVSHMEM_REG_STATUS_NONE)
 		return "none";
-	if (status >= __SIVSHMEM_STATUS_MAX)
-		return "unknown";
-	return status_names[status];
+	return sivshmem_wire_status_name(status);
 }
 
 static void tbs_ctx(struct sivshmem_region *region,

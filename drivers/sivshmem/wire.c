@@ -101,6 +101,34 @@ bool sivshmem_wire_name_valid(const char *name, size_t len)
 }
 EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_name_valid);
 
+static const char *const status_names[__SIVSHMEM_STATUS_MAX] = {
+	[SIVSHMEM_STATUS_OK] = "ok",
+	[SIVSHMEM_STATUS_BAD_MESSAGE] = "bad-message",
+	[SIVSHMEM_STATUS_VERSION] = "version",
+	[SIVSHMEM_STATUS_NOT_REGISTERED] = "not-registered",
+	[SIVSHMEM_STATUS_UNKNOWN_PEER] = "unknown-peer",
+	[SIVSHMEM_STATUS_BUSY] = "busy",
+	[SIVSHMEM_STATUS_AUTH_FAILED] = "auth-failed",
+	[SIVSHMEM_STATUS_REVOKED] = "revoked",
+	[SIVSHMEM_STATUS_WRONG_NAME] = "wrong-name",
+};
+
+/**
+ * sivshmem_wire_status_name() - printable name of a status
+ * @status: the status, possibly hostile
+ *
+ * The driver shows these words in sysfs and the daemon in its logs.
+ *
+ * Return: a static string; "unknown" outside the enum.
+ */
+const char *sivshmem_wire_status_name(u32 status)
+{
+	if (status >= __SIVSHMEM_STATUS_MAX)
+		return "unknown";
+	return status_names[status];
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_status_name);
+
 static bool is_power_of_two_u64(u64 v)
 {
 	return v && !(v & (v - 1));

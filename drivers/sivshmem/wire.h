@@ -154,6 +154,7 @@ int sivshmem_wire_msg_decode(const void *slot, size_t slot_len,
 size_t sivshmem_wire_msg_encode(const struct sivshmem_msg *msg, void *slot,
 				size_t slot_len);
 const char *sivshmem_wire_msg_name(u16 type);
+const char *sivshmem_wire_status_name(u32 status);
 bool sivshmem_wire_name_valid(const char *name, size_t len);
 
 /**

@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "wire.h"
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -108,20 +110,8 @@ static int join(char *buf, size_t len, const char *dir, const char *name,
 
 bool ca_name_valid(const char *name)
 {
-	size_t i, len = strlen(name);
-
-	if (len < 1 || len > CA_NAME_MAX)
-		return false;
-	if (!islower((unsigned char)name[0]) && !isdigit((unsigned char)name[0]))
-		return false;
-	for (i = 0; i < len; i++) {
-		unsigned char c = name[i];
-
-		if (!(c >= 'a' && c <= 'z') && !isdigit(c) &&
-		    c != '.' && c != '_' && c != '-')
-			return false;
-	}
-	return true;
+	/* The rule the daemon and the guest kernel apply to the same names. */
+	return sivshmem_wire_name_valid(name, strlen(name));
 }
 
 bool ca_cn_valid(const char *cn)
