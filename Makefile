@@ -9,6 +9,7 @@
 #   make demo     host daemon + two VMs, explained as it happens
 #   make lint     checkpatch --strict, sparse and W=1 on the kernel code
 #   make kunit    KUnit tests of the codec in a UML kernel (first run ~3 min)
+#   make fuzz     libFuzzer on the parsers of shared memory, bounded runs
 #   make clean
 
 # The kernel we build against and boot: Debian 12's 6.1.
@@ -28,7 +29,7 @@ KERNEL_SRCS := $(wildcard drivers/sivshmem/*.c drivers/sivshmem/*.h) \
 	include/uapi/linux/sivshmem.h
 
 .PHONY: all module host selftests deps deps-if-missing check vmtest demo \
-	lint kunit hosttest clean
+	lint kunit fuzz hosttest clean
 
 all: module host selftests
 
@@ -92,6 +93,10 @@ lint: $(KSRC)/.extracted
 # Unpacks the whole source into build/kunit once; later runs are incremental.
 kunit:
 	@scripts/kunit.sh
+
+# The parsers of hostile input under libFuzzer, ASan and UBSan.
+fuzz:
+	$(MAKE) -C tests/fuzz run
 
 check: deps-if-missing
 	@scripts/check.sh

@@ -55,6 +55,10 @@ stage "KUnit under UML (first run builds a UML kernel, ~3 min)"
 make --no-print-directory kunit 2>&1 | tee "$out"
 add_counts "$out" "kunit"
 
+stage "fuzzing the parsers (libFuzzer, bounded runs)"
+make --no-print-directory fuzz 2>&1 | tee "$out"
+add_counts "$out" "fuzz"
+
 stage "static checks: W=1, sparse, checkpatch --strict"
 make --no-print-directory lint 2>&1 | tee "$out"
 add_counts "$out" "lint"

@@ -31,6 +31,8 @@ packages=(
 	libcmocka-dev
 	pkg-config
 	clang
+	# libFuzzer and the sanitizer runtimes: clang only recommends them.
+	libclang-rt-14-dev
 	sparse
 )
 
