@@ -27,6 +27,8 @@
 #define SETUP_HEADER_RETRY_MAX	(30 * HZ)
 #define SETUP_REGISTER_RETRY	(2 * HZ)
 #define SETUP_VERSION_RETRIES	10
+/* Out-of-sequence messages in a row after which we register again. */
+#define RESYNC_AFTER_OUT_OF_SEQ	8
 /* Forged CHALLENGEs a registration attempt checks before it waits again. */
 #define CHALLENGES_PER_ATTEMPT	4
 #define PING_TIMEOUT_DEFAULT_MS	5000
@@ -92,6 +94,8 @@ static int tx_locked(struct sivshmem_region *region, struct sivshmem_msg *msg)
 
 	if (get_state(region) == SIVSHMEM_STATE_DEAD)
 		return -ENODEV;
+	if (!READ_ONCE(region->mbox_ready))
+		return -ENOTCONN;
 
 	err = sivshmem_wire_queue_space(region->tx_head, readl(q + Q_TAIL),
 					&space);
@@ -149,8 +153,21 @@ static int send_register(struct sivshmem_region *region)
 			.generation = region->layout.generation,
 		},
 	};
+	enum sivshmem_state state;
 
 	mutex_lock(&region->reg_lock);
+	/*
+	 * The state changes only under reg_lock here and in the receive
+	 * work, so a retry that races with the ACK cannot restart a finished
+	 * registration.
+	 */
+	state = get_state(region);
+	if (state == SIVSHMEM_STATE_REGISTERED ||
+	    state == SIVSHMEM_STATE_DEAD) {
+		mutex_unlock(&region->reg_lock);
+		return -EALREADY;
+	}
+	set_state(region, SIVSHMEM_STATE_REGISTERING);
 	get_random_bytes(region->guest_nonce, SIVSHMEM_NONCE_SIZE);
 	memset(region->host_nonce, 0, SIVSHMEM_NONCE_SIZE);
 	sivshmem_peer_cert_release(&region->host);
@@ -253,6 +270,9 @@ static void setup_work_fn(struct work_struct *work)
 	case SIVSHMEM_STATE_REJECTED:
 	case SIVSHMEM_STATE_REGISTERING:
 	case SIVSHMEM_STATE_AUTHENTICATING:
+		/* Refused for its peer ID before it had a mailbox: stay so. */
+		if (!READ_ONCE(region->mbox_ready))
+			return;
 		if (!sivshmem_identity_ready()) {
 			if (get_state(region) != SIVSHMEM_STATE_NO_IDENTITY)
 				dev_warn(rdev(region),
@@ -260,13 +280,13 @@ static void setup_work_fn(struct work_struct *work)
 			set_state(region, SIVSHMEM_STATE_NO_IDENTITY);
 			return;
 		}
-		set_state(region, SIVSHMEM_STATE_REGISTERING);
 		if (region->setup_tries && !(region->setup_tries % 5))
 			dev_warn(rdev(region),
 				 "no answer from the host daemon after %u registration attempts\n",
 				 region->setup_tries);
 		region->setup_tries++;
-		send_register(region);
+		if (send_register(region) == -EALREADY)
+			return;
 		queue_delayed_work(system_wq, &region->setup_work,
 				   SETUP_REGISTER_RETRY);
 		return;
@@ -375,8 +395,12 @@ static void challenge_locked(struct sivshmem_region *region,
 	auth.auth.cert.len = region->auth_cert_len;
 	auth.auth.sig.data = sig;
 	err = tx(region, &auth);
-	if (!err)
+	if (!err) {
 		set_state(region, SIVSHMEM_STATE_AUTHENTICATING);
+		/* The full retry interval for the host's verdict. */
+		mod_delayed_work(system_wq, &region->setup_work,
+				 SETUP_REGISTER_RETRY);
+	}
 out:
 	sivshmem_peer_cert_release(&host);
 	kfree(tbs);
@@ -440,9 +464,12 @@ static void ack_locked(struct sivshmem_region *region,
 	}
 	kfree(tbs);
 
+	/*
+	 * The transcript binds our own generation, peer ID and nonces: the
+	 * unsigned generation field of the message decides nothing.
+	 */
 	ok = msg->reg_ack.status == SIVSHMEM_STATUS_OK &&
-	     msg->reg_ack.peer_id == region->peer_id &&
-	     msg->reg_ack.generation == region->layout.generation;
+	     msg->reg_ack.peer_id == region->peer_id;
 	/* Signed and final: no more retries until something changes. */
 	cancel_delayed_work(&region->setup_work);
 
@@ -537,6 +564,26 @@ static void handle_pong(struct sivshmem_region *region,
 	spin_unlock_bh(&region->state_lock);
 }
 
+/*
+ * The sequence numbers of REGISTER_ACK and CHALLENGE are not signed, so a
+ * VM that flips one desynchronises us; so does a daemon that restarted.
+ * Rather than drop every later message, register again after a run of
+ * them: that costs a handshake, and only the receive work calls this.
+ */
+static void lost_sequence(struct sivshmem_region *region)
+{
+	if (++region->rx_out_of_seq < RESYNC_AFTER_OUT_OF_SEQ ||
+	    get_state(region) != SIVSHMEM_STATE_REGISTERED)
+		return;
+	region->rx_out_of_seq = 0;
+	dev_warn_ratelimited(rdev(region),
+			     "lost the message sequence with the host daemon, registering again\n");
+	mutex_lock(&region->reg_lock);
+	set_state(region, SIVSHMEM_STATE_REGISTERING);
+	mutex_unlock(&region->reg_lock);
+	mod_delayed_work(system_wq, &region->setup_work, 0);
+}
+
 static void handle(struct sivshmem_region *region, const void *slot)
 {
 	struct sivshmem_msg msg;
@@ -558,9 +605,11 @@ static void handle(struct sivshmem_region *region, const void *slot)
 	}
 	if (!region->rx_seq || msg.seq != region->rx_seq) {
 		drop(region, "out of sequence", msg.type);
+		lost_sequence(region);
 		return;
 	}
 	region->rx_seq++;
+	region->rx_out_of_seq = 0;
 
 	switch (msg.type) {
 	case SIVSHMEM_MSG_PEERS:
@@ -678,7 +727,8 @@ void sivshmem_control_stop(struct sivshmem_region *region)
 	};
 
 	mutex_lock(&region->tx_lock);
-	if (get_state(region) == SIVSHMEM_STATE_REGISTERED &&
+	if ((get_state(region) == SIVSHMEM_STATE_REGISTERED ||
+	     get_state(region) == SIVSHMEM_STATE_AUTHENTICATING) &&
 	    tx_locked(region, &msg))
 		dev_warn(rdev(region), "could not tell the host daemon we leave\n");
 	spin_lock_bh(&region->state_lock);
@@ -816,6 +866,8 @@ static void kick(struct sivshmem_region *region)
 {
 	enum sivshmem_state state = get_state(region);
 
+	if (!READ_ONCE(region->mbox_ready))
+		return;
 	if (state == SIVSHMEM_STATE_NO_IDENTITY ||
 	    state == SIVSHMEM_STATE_REJECTED) {
 		region->setup_tries = 0;

@@ -152,8 +152,10 @@ static int sign_digest(struct key *priv, const u8 *digest, u8 *sig,
 	ret = query_asymmetric_key(&params, &info);
 	if (ret)
 		return ret;
+	/* Only RSA-2048, -3072 and -4096: the sizes the wire format carries. */
 	if (!(info.supported_ops & KEYCTL_SUPPORTS_SIGN) ||
-	    info.max_sig_size > SIVSHMEM_SIG_MAX)
+	    (info.max_sig_size != 256 && info.max_sig_size != 384 &&
+	     info.max_sig_size != 512))
 		return -EKEYREJECTED;
 	/* A larger out_len corrupts memory in 6.1's pkcs1pad: be exact. */
 	params.out_len = info.max_sig_size;
@@ -233,6 +235,13 @@ static int provision_ca(const u8 *der, size_t len,
 		return -EKEYEXPIRED;
 	}
 	err = load_cert(der, len, NULL, &ident.anchor);
+	if (!err && ((const struct public_key_signature *)
+		     ident.anchor.payload.data[asym_auth])->s_size < 256) {
+		unload_cert(&ident.anchor);
+		set_error("refusing CA certificate \"%s\": its key is shorter than 2048 bits",
+			  ci->cn);
+		return -EKEYREJECTED;
+	}
 	if (err) {
 		set_error("refusing CA certificate \"%s\": %s (%d)", ci->cn,
 			  err == -ENOKEY ? "not self-signed" :
@@ -377,6 +386,8 @@ static int prov_restrict(struct key *keyring, const struct key_type *type,
 	const struct user_key_payload *upayload;
 	const struct public_key *pk;
 	bool changed = false;
+	size_t len;
+	u8 *der;
 	int err;
 
 	if (!capable(CAP_SYS_ADMIN)) {
@@ -400,11 +411,32 @@ static int prov_restrict(struct key *keyring, const struct key_type *type,
 		return -EINVAL;
 	}
 
-	upayload = payload->data[0];
+	/*
+	 * For a link or move of an existing key this is that key's live
+	 * payload, which an update or revoke may replace: copy it under RCU
+	 * and work on the copy.
+	 */
+	der = kmalloc(SIVSHMEM_CERT_MAX, GFP_KERNEL);
+	if (!der)
+		return -ENOMEM;
+	rcu_read_lock();
+	upayload = rcu_dereference(payload->rcu_data0);
+	len = upayload ? upayload->datalen : 0;
+	if (len && len <= SIVSHMEM_CERT_MAX)
+		memcpy(der, upayload->data, len);
+	rcu_read_unlock();
+	if (!len || len > SIVSHMEM_CERT_MAX) {
+		kfree(der);
+		pr_warn_ratelimited("refusing user key: not a certificate of at most %d bytes\n",
+				    SIVSHMEM_CERT_MAX);
+		return -EMSGSIZE;
+	}
+
 	mutex_lock(&ident.lock);
-	err = provision_cert(upayload->data, upayload->datalen);
+	err = provision_cert(der, len);
 	changed = !err && ident.valid;
 	mutex_unlock(&ident.lock);
+	kfree(der);
 	if (changed)
 		sivshmem_control_identity_changed();
 	return err;

@@ -90,7 +90,8 @@ enum sivshmem_state {
  * @rx_tail: our private copy of to_guest.ctl.tail; only @rx_work uses it
  * @rx_seq: sequence number expected next in to_guest, 0 before the ACK
  * @rx_buf: private copy of the slot being decoded; only @rx_work uses it
- * @state_lock: protects @state, @reg_nonce, @peers, @peers_epoch, the
+ * @rx_out_of_seq: out-of-sequence messages in a row; only @rx_work uses it
+ * @state_lock: protects @state, @reg_status, @peers, @peers_epoch, the
  *	ping answer fields and the counters below
  * @state: &enum sivshmem_state
  * @reg_status: status of the last signed REGISTER_ACK
@@ -146,6 +147,7 @@ struct sivshmem_region {
 	u32 rx_tail;
 	u64 rx_seq;
 	void *rx_buf;
+	unsigned int rx_out_of_seq;
 
 	/* protects state, peers, ping answer and counters */
 	spinlock_t state_lock;
