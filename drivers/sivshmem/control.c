@@ -29,8 +29,15 @@
 #define SETUP_VERSION_RETRIES	10
 /* Out-of-sequence messages in a row after which we register again. */
 #define RESYNC_AFTER_OUT_OF_SEQ	8
-/* Forged CHALLENGEs a registration attempt checks before it waits again. */
-#define CHALLENGES_PER_ATTEMPT	4
+/*
+ * Signature checks of host messages: a burst, then a steady rate. Forged
+ * CHALLENGEs and ACKs cost us an RSA verification each; this bounds what
+ * a VM ringing our doorbell in a loop can make us spend.
+ */
+#define VERIFY_BURST		16
+#define VERIFY_PER_SEC		16
+/* How long a verified host certificate is trusted without a new check. */
+#define HOST_CERT_RECHECK	(600 * HZ)
 #define PING_TIMEOUT_DEFAULT_MS	5000
 
 /* Offsets inside our mailbox, so the queue code needs no struct pointers. */
@@ -170,9 +177,7 @@ static int send_register(struct sivshmem_region *region)
 	set_state(region, SIVSHMEM_STATE_REGISTERING);
 	get_random_bytes(region->guest_nonce, SIVSHMEM_NONCE_SIZE);
 	memset(region->host_nonce, 0, SIVSHMEM_NONCE_SIZE);
-	sivshmem_peer_cert_release(&region->host);
 	region->auth_cert_len = 0;
-	region->challenges = 0;
 	memcpy(msg.reg.nonce, region->guest_nonce, SIVSHMEM_NONCE_SIZE);
 	mutex_unlock(&region->reg_lock);
 	return tx(region, &msg);
@@ -329,6 +334,49 @@ static void tbs_ctx(struct sivshmem_region *region,
 }
 
 /* Verifies the host's CHALLENGE and answers with our AUTH. */
+static bool verify_allowed(struct sivshmem_region *region)
+{
+	unsigned long refill;
+
+	lockdep_assert_held(&region->reg_lock);
+	refill = (jiffies - region->verify_refilled) * VERIFY_PER_SEC / HZ;
+	if (refill) {
+		region->verify_tokens = min_t(unsigned long, VERIFY_BURST,
+					      region->verify_tokens + refill);
+		region->verify_refilled = jiffies;
+	}
+	if (!region->verify_tokens)
+		return false;
+	region->verify_tokens--;
+	return true;
+}
+
+/*
+ * Makes @region->host the verified certificate @cert. The host's
+ * certificate rarely changes, so one that matches the last verified one
+ * skips the chain check and a forged CHALLENGE carrying the genuine
+ * certificate costs a single signature check.
+ */
+static int host_cert_get(struct sivshmem_region *region,
+			 const struct sivshmem_blob *cert)
+{
+	struct sivshmem_peer_cert host;
+	int err;
+
+	lockdep_assert_held(&region->reg_lock);
+	if (region->host.loaded && region->host.len == cert->len &&
+	    !memcmp(region->host.der, cert->data, cert->len) &&
+	    time_before(jiffies, region->host_verified + HOST_CERT_RECHECK))
+		return 0;
+	err = sivshmem_identity_check_host(cert->data, cert->len, &host);
+	if (err)
+		return err;
+	sivshmem_peer_cert_release(&region->host);
+	region->host = host;
+	region->host_verified = jiffies;
+	return 0;
+}
+
 static void challenge_locked(struct sivshmem_region *region,
 			     const struct sivshmem_msg *msg)
 {
@@ -336,7 +384,6 @@ static void challenge_locked(struct sivshmem_region *region,
 		.type = SIVSHMEM_MSG_AUTH,
 		.dst = SIVSHMEM_HOST_PEER_ID,
 	};
-	struct sivshmem_peer_cert host;
 	struct sivshmem_tbs_ctx ctx;
 	size_t tbs_len;
 	u8 *tbs, *sig;
@@ -347,16 +394,15 @@ static void challenge_locked(struct sivshmem_region *region,
 	if (get_state(region) != SIVSHMEM_STATE_REGISTERING ||
 	    msg->challenge.generation != region->layout.generation ||
 	    memcmp(msg->challenge.guest_nonce, region->guest_nonce,
-		   SIVSHMEM_NONCE_SIZE) ||
-	    region->challenges >= CHALLENGES_PER_ATTEMPT) {
+		   SIVSHMEM_NONCE_SIZE)) {
 		drop(region, "not an answer to our REGISTER", msg->type);
 		return;
 	}
-	region->challenges++;
-
-	err = sivshmem_identity_check_host(msg->challenge.cert.data,
-					   msg->challenge.cert.len, &host);
-	if (err) {
+	if (!verify_allowed(region)) {
+		drop(region, "too many to check", msg->type);
+		return;
+	}
+	if (host_cert_get(region, &msg->challenge.cert)) {
 		drop(region, "host certificate refused", msg->type);
 		return;
 	}
@@ -367,8 +413,9 @@ static void challenge_locked(struct sivshmem_region *region,
 	tbs_ctx(region, &ctx);
 	memcpy(ctx.host_nonce, msg->challenge.host_nonce, SIVSHMEM_NONCE_SIZE);
 	tbs_len = sivshmem_wire_tbs_challenge(tbs, SIVSHMEM_TBS_MAX, &ctx,
-					      host.der, host.len);
-	if (!tbs_len || sivshmem_identity_verify(&host, tbs, tbs_len,
+					      region->host.der,
+					      region->host.len);
+	if (!tbs_len || sivshmem_identity_verify(&region->host, tbs, tbs_len,
 						 msg->challenge.sig.data,
 						 msg->challenge.sig.len)) {
 		drop(region, "host signature invalid", msg->type);
@@ -377,9 +424,6 @@ static void challenge_locked(struct sivshmem_region *region,
 
 	/* The host is authentic: the sequence restarts here. */
 	region->rx_seq = msg->seq + 1;
-	sivshmem_peer_cert_release(&region->host);
-	region->host = host;
-	memset(&host, 0, sizeof(host));
 	memcpy(region->host_nonce, ctx.host_nonce, SIVSHMEM_NONCE_SIZE);
 
 	memcpy(auth.auth.host_nonce, ctx.host_nonce, SIVSHMEM_NONCE_SIZE);
@@ -402,7 +446,6 @@ static void challenge_locked(struct sivshmem_region *region,
 				 SETUP_REGISTER_RETRY);
 	}
 out:
-	sivshmem_peer_cert_release(&host);
 	kfree(tbs);
 	kfree(sig);
 }
@@ -446,6 +489,10 @@ static void ack_locked(struct sivshmem_region *region,
 		return;
 	}
 
+	if (!verify_allowed(region)) {
+		drop(region, "too many to check", msg->type);
+		return;
+	}
 	tbs = kmalloc(SIVSHMEM_TBS_MAX, GFP_KERNEL);
 	if (!tbs)
 		return;
@@ -695,6 +742,8 @@ int sivshmem_control_init(struct sivshmem_region *region)
 		return -ENOMEM;
 	}
 	mutex_init(&region->reg_lock);
+	region->verify_tokens = VERIFY_BURST;
+	region->verify_refilled = jiffies;
 	region->reg_status = SIVSHMEM_REG_STATUS_NONE;
 	INIT_WORK(&region->rx_work, rx_work_fn);
 	INIT_DELAYED_WORK(&region->setup_work, setup_work_fn);

@@ -80,13 +80,16 @@ enum sivshmem_state {
  * @tx_seq: sequence number of the last message we sent
  * @tx_buf: private encoding of the message being sent
  * @reg_lock: protects the registration in progress: @guest_nonce,
- *	@host_nonce, @host, @auth_cert, @auth_cert_len, @challenges
+ *	@host_nonce, @host, @host_verified, @auth_cert, @auth_cert_len,
+ *	@verify_tokens, @verify_refilled
  * @guest_nonce: nonce of our current REGISTER
  * @host_nonce: nonce of the CHALLENGE we answered, zero before
- * @host: the host certificate that CHALLENGE carried, verified
+ * @host: the last host certificate a CHALLENGE carried, verified
+ * @host_verified: when @host was last checked against the trust anchor
  * @auth_cert: the certificate our AUTH carried (the ACK signs it)
  * @auth_cert_len: its length
- * @challenges: CHALLENGEs checked for the current REGISTER
+ * @verify_tokens: signature checks of host messages we may still spend
+ * @verify_refilled: when @verify_tokens was last refilled
  * @rx_tail: our private copy of to_guest.ctl.tail; only @rx_work uses it
  * @rx_seq: sequence number expected next in to_guest, 0 before the ACK
  * @rx_buf: private copy of the slot being decoded; only @rx_work uses it
@@ -142,7 +145,9 @@ struct sivshmem_region {
 	struct sivshmem_peer_cert host;
 	u8 *auth_cert;
 	u16 auth_cert_len;
-	unsigned int challenges;
+	unsigned long host_verified;
+	unsigned int verify_tokens;
+	unsigned long verify_refilled;
 
 	u32 rx_tail;
 	u64 rx_seq;
