@@ -27,6 +27,8 @@
 #define SETUP_HEADER_RETRY_MAX	(30 * HZ)
 #define SETUP_REGISTER_RETRY	(2 * HZ)
 #define SETUP_VERSION_RETRIES	10
+/* The largest epoch step a PEERS message may take. */
+#define PEERS_EPOCH_STEP_MAX	BIT_ULL(32)
 /* Out-of-sequence messages in a row after which we register again. */
 #define RESYNC_AFTER_OUT_OF_SEQ	8
 /*
@@ -48,6 +50,12 @@
 #define Q_SLOT(i) \
 	(offsetof(struct sivshmem_queue, slots) + \
 	 ((i) % SIVSHMEM_QUEUE_SLOTS) * SIVSHMEM_MSG_SLOT_SIZE)
+
+/*
+ * Registration does RSA work that takes milliseconds: keep it off the
+ * shared system workqueue.
+ */
+struct workqueue_struct *sivshmem_wq;
 
 static const char *const state_names[] = {
 	[SIVSHMEM_STATE_NO_HEADER] = "no-header",
@@ -202,9 +210,11 @@ static void adopt_mailbox(struct sivshmem_region *region)
 	mutex_unlock(&region->tx_lock);
 
 	q = region->mbox + TO_GUEST;
+	mutex_lock(&region->rx_lock);
 	region->rx_tail = readl(q + Q_HEAD);
 	region->rx_seq = 0;
 	writel(region->rx_tail, q + Q_TAIL);
+	mutex_unlock(&region->rx_lock);
 
 	spin_lock_bh(&region->state_lock);
 	region->mbox_ready = true;
@@ -251,7 +261,7 @@ static void setup_work_fn(struct work_struct *work)
 			delay = min_t(unsigned long, SETUP_HEADER_RETRY_MAX,
 				      SETUP_HEADER_RETRY <<
 				      min(region->setup_tries++, 5U));
-			queue_delayed_work(system_wq, &region->setup_work, delay);
+			queue_delayed_work(sivshmem_wq, &region->setup_work, delay);
 			return;
 		}
 		if (!region->doorbell) {
@@ -292,7 +302,7 @@ static void setup_work_fn(struct work_struct *work)
 		region->setup_tries++;
 		if (send_register(region) == -EALREADY)
 			return;
-		queue_delayed_work(system_wq, &region->setup_work,
+		queue_delayed_work(sivshmem_wq, &region->setup_work,
 				   SETUP_REGISTER_RETRY);
 		return;
 	default:
@@ -442,7 +452,7 @@ static void challenge_locked(struct sivshmem_region *region,
 	if (!err) {
 		set_state(region, SIVSHMEM_STATE_AUTHENTICATING);
 		/* The full retry interval for the host's verdict. */
-		mod_delayed_work(system_wq, &region->setup_work,
+		mod_delayed_work(sivshmem_wq, &region->setup_work,
 				 SETUP_REGISTER_RETRY);
 	}
 out:
@@ -478,7 +488,7 @@ static void ack_locked(struct sivshmem_region *region,
 		dev_warn(rdev(region),
 			 "host daemon reports a different region generation, re-reading the header\n");
 		set_state(region, SIVSHMEM_STATE_NO_HEADER);
-		mod_delayed_work(system_wq, &region->setup_work,
+		mod_delayed_work(sivshmem_wq, &region->setup_work,
 				 SETUP_HEADER_RETRY);
 		return;
 	}
@@ -519,6 +529,7 @@ static void ack_locked(struct sivshmem_region *region,
 	     msg->reg_ack.peer_id == region->peer_id;
 	/* Signed and final: no more retries until something changes. */
 	cancel_delayed_work(&region->setup_work);
+	region->version_retries = 0;
 
 	spin_lock_bh(&region->state_lock);
 	if (region->state != SIVSHMEM_STATE_DEAD)
@@ -567,7 +578,12 @@ static void handle_peers(struct sivshmem_region *region,
 		     SIVSHMEM_MAX_PEERS - region->layout.max_peers);
 
 	spin_lock_bh(&region->state_lock);
-	if (msg->peers.epoch > region->peers_epoch) {
+	/*
+	 * Newer only, and not absurdly newer: PEERS is not signed yet, and
+	 * one forged epoch near U64_MAX would freeze the list for good.
+	 */
+	if (msg->peers.epoch > region->peers_epoch &&
+	    msg->peers.epoch - region->peers_epoch <= PEERS_EPOCH_STEP_MAX) {
 		bitmap_copy(region->peers, bits, SIVSHMEM_MAX_PEERS);
 		region->peers_epoch = msg->peers.epoch;
 	} else {
@@ -601,7 +617,8 @@ static void handle_pong(struct sivshmem_region *region,
 {
 	spin_lock_bh(&region->state_lock);
 	if (region->ping_cookie && msg->ping.cookie == region->ping_cookie &&
-	    !region->ping_done) {
+	    (msg->src == region->ping_peer ||
+	     msg->src == SIVSHMEM_HOST_PEER_ID) && !region->ping_done) {
 		region->ping_status = msg->ping.status;
 		region->ping_done = true;
 		wake_up(&region->ping_wq);
@@ -628,7 +645,7 @@ static void lost_sequence(struct sivshmem_region *region)
 	mutex_lock(&region->reg_lock);
 	set_state(region, SIVSHMEM_STATE_REGISTERING);
 	mutex_unlock(&region->reg_lock);
-	mod_delayed_work(system_wq, &region->setup_work, 0);
+	mod_delayed_work(sivshmem_wq, &region->setup_work, 0);
 }
 
 static void handle(struct sivshmem_region *region, const void *slot)
@@ -701,6 +718,8 @@ static void rx_work_fn(struct work_struct *work)
 		return;
 	q = region->mbox + TO_GUEST;
 
+	mutex_lock(&region->rx_lock);
+
 	head = readl(q + Q_HEAD);
 	if (sivshmem_wire_queue_avail(head, region->rx_tail, &avail)) {
 		dev_warn_ratelimited(rdev(region),
@@ -722,6 +741,7 @@ static void rx_work_fn(struct work_struct *work)
 	}
 	/* Always republish the tail: it repairs one a hostile VM changed. */
 	writel(region->rx_tail, q + Q_TAIL);
+	mutex_unlock(&region->rx_lock);
 }
 
 /**
@@ -742,6 +762,7 @@ int sivshmem_control_init(struct sivshmem_region *region)
 		return -ENOMEM;
 	}
 	mutex_init(&region->reg_lock);
+	mutex_init(&region->rx_lock);
 	region->verify_tokens = VERIFY_BURST;
 	region->verify_refilled = jiffies;
 	region->reg_status = SIVSHMEM_REG_STATUS_NONE;
@@ -757,7 +778,7 @@ int sivshmem_control_init(struct sivshmem_region *region)
  */
 void sivshmem_control_start(struct sivshmem_region *region)
 {
-	queue_delayed_work(system_wq, &region->setup_work, 0);
+	queue_delayed_work(sivshmem_wq, &region->setup_work, 0);
 }
 
 /**
@@ -870,6 +891,7 @@ int sivshmem_control_ping(struct sivshmem_region *region, u32 peer_id,
 			cookie = get_random_u64();
 		} while (!cookie);
 		region->ping_cookie = cookie;
+		region->ping_peer = peer_id;
 		region->ping_done = false;
 		err = 0;
 	}
@@ -920,7 +942,7 @@ static void kick(struct sivshmem_region *region)
 	if (state == SIVSHMEM_STATE_NO_IDENTITY ||
 	    state == SIVSHMEM_STATE_REJECTED) {
 		region->setup_tries = 0;
-		mod_delayed_work(system_wq, &region->setup_work, 0);
+		mod_delayed_work(sivshmem_wq, &region->setup_work, 0);
 	}
 }
 
@@ -933,4 +955,23 @@ static void kick(struct sivshmem_region *region)
 void sivshmem_control_identity_changed(void)
 {
 	sivshmem_regions_call(kick);
+}
+
+/**
+ * sivshmem_control_wq_init() - create the driver's workqueue
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int sivshmem_control_wq_init(void)
+{
+	sivshmem_wq = alloc_workqueue("sivshmem", WQ_UNBOUND, 0);
+	return sivshmem_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * sivshmem_control_wq_uninit() - destroy it, once no region is left
+ */
+void sivshmem_control_wq_uninit(void)
+{
+	destroy_workqueue(sivshmem_wq);
 }

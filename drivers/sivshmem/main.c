@@ -13,9 +13,12 @@ static int __init sivshmem_mod_init(void)
 {
 	int err;
 
-	err = sivshmem_identity_init();
+	err = sivshmem_control_wq_init();
 	if (err)
 		return err;
+	err = sivshmem_identity_init();
+	if (err)
+		goto err_uninit_wq;
 	err = sivshmem_chardev_init();
 	if (err)
 		goto err_uninit_identity;
@@ -28,6 +31,8 @@ err_uninit_chardev:
 	sivshmem_chardev_uninit();
 err_uninit_identity:
 	sivshmem_identity_uninit();
+err_uninit_wq:
+	sivshmem_control_wq_uninit();
 	return err;
 }
 
@@ -36,6 +41,7 @@ static void __exit sivshmem_mod_exit(void)
 	sivshmem_pci_uninit();
 	sivshmem_chardev_uninit();
 	sivshmem_identity_uninit();
+	sivshmem_control_wq_uninit();
 }
 
 module_init(sivshmem_mod_init);

@@ -48,7 +48,7 @@ static irqreturn_t sivshmem_control_irq(int irq, void *data)
 	struct sivshmem_region *region = data;
 
 	/* Copying and decoding slots is too slow for hard irq context. */
-	queue_work(system_wq, &region->rx_work);
+	queue_work(sivshmem_wq, &region->rx_work);
 	return IRQ_HANDLED;
 }
 

@@ -5,11 +5,15 @@
  * Lock order, outermost first:
  *   sivshmem_regions_lock (chardev.c, region lookup)
  *   region->ping_lock     (one control-plane ping at a time)
+ *   region->rx_lock       (the to_guest queue indices)
  *   region->reg_lock      (the registration in progress)
  *   identity lock         (identity.c)
  *   region->tx_lock       (the to_host queue)
  *   region->state_lock    (state, peers, ping answer; spinlock, innermost)
- * The receive work runs without the outer locks and takes tx_lock to answer.
+ * The receive work holds rx_lock while it runs and takes the inner locks as
+ * it needs them. The provisioning keyring's semaphore (held while its
+ * restriction hook runs) comes before the identity lock and
+ * sivshmem_regions_lock.
  */
 
 #ifndef _SIVSHMEM_H
@@ -90,10 +94,11 @@ enum sivshmem_state {
  * @auth_cert_len: its length
  * @verify_tokens: signature checks of host messages we may still spend
  * @verify_refilled: when @verify_tokens was last refilled
- * @rx_tail: our private copy of to_guest.ctl.tail; only @rx_work uses it
+ * @rx_lock: protects @rx_tail, @rx_seq, @rx_buf and @rx_out_of_seq
+ * @rx_tail: our private copy of to_guest.ctl.tail
  * @rx_seq: sequence number expected next in to_guest, 0 before the ACK
- * @rx_buf: private copy of the slot being decoded; only @rx_work uses it
- * @rx_out_of_seq: out-of-sequence messages in a row; only @rx_work uses it
+ * @rx_buf: private copy of the slot being decoded
+ * @rx_out_of_seq: out-of-sequence messages in a row
  * @state_lock: protects @state, @reg_status, @peers, @peers_epoch, the
  *	ping answer fields and the counters below
  * @state: &enum sivshmem_state
@@ -101,6 +106,7 @@ enum sivshmem_state {
  * @peers: registered peers as last told by the daemon
  * @peers_epoch: epoch of @peers
  * @ping_cookie: cookie of the ping in flight, 0 when none
+ * @ping_peer: the peer that ping went to
  * @ping_status: answer status, valid once @ping_done
  * @ping_done: the pong for @ping_cookie arrived
  * @ping_wq: the pinging task waits here
@@ -149,6 +155,8 @@ struct sivshmem_region {
 	unsigned int verify_tokens;
 	unsigned long verify_refilled;
 
+	/* protects the to_guest indices and the receive buffer */
+	struct mutex rx_lock;
 	u32 rx_tail;
 	u64 rx_seq;
 	void *rx_buf;
@@ -161,6 +169,7 @@ struct sivshmem_region {
 	DECLARE_BITMAP(peers, SIVSHMEM_MAX_PEERS);
 	u64 peers_epoch;
 	u64 ping_cookie;
+	u32 ping_peer;
 	u32 ping_status;
 	bool ping_done;
 	wait_queue_head_t ping_wq;
@@ -170,6 +179,9 @@ struct sivshmem_region {
 };
 
 /* control.c */
+extern struct workqueue_struct *sivshmem_wq;
+int sivshmem_control_wq_init(void);
+void sivshmem_control_wq_uninit(void);
 int sivshmem_control_init(struct sivshmem_region *region);
 void sivshmem_control_start(struct sivshmem_region *region);
 void sivshmem_control_stop(struct sivshmem_region *region);
