@@ -24,7 +24,9 @@ out=$work/out
 # and .*.cmd file below the repository, which would make each run after a
 # lint a cold build. So the objects live in a cache outside the repository
 # and build/kunit/out is a symlink to it, which that find does not follow.
-cache=${KUNIT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/sivshmem-kunit/$(printf '%s' "$root" | md5sum | cut -c1-12)}
+# UML itself needs a HOME (it keeps its ~/.uml there); CI may run without.
+export HOME=${HOME:-/tmp}
+cache=${KUNIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sivshmem-kunit/$(printf '%s' "$root" | md5sum | cut -c1-12)}
 stamp=$work/.extracted
 log=$work/kunit.log
 jobs=${KUNIT_JOBS:-$(nproc)}
