@@ -236,7 +236,8 @@ static int parse_basic_constraints(struct der v, struct sivshmem_cert_info *info
 	if (err)
 		return err;
 	if (tag == TAG_BOOLEAN) {
-		if (b.len != 1)
+		/* DER: exactly 0x00 or 0xff. */
+		if (b.len != 1 || (b.p[0] && b.p[0] != 0xff))
 			return -EBADMSG;
 		info->is_ca = b.p[0] != 0;
 	}
@@ -265,6 +266,7 @@ static int parse_key_usage(struct der v, struct sivshmem_cert_info *info)
 static int parse_extensions(struct der v, struct sivshmem_cert_info *info)
 {
 	struct der exts, ext, oid, x, value;
+	bool seen_bc = false, seen_ku = false;
 	u8 tag;
 	int err;
 
@@ -283,11 +285,16 @@ static int parse_extensions(struct der v, struct sivshmem_cert_info *info)
 		if (err || tag != TAG_OCTET_STRING || ext.len)
 			return -EBADMSG;
 		value = x;
+		/* RFC 5280 4.2: an extension appears at most once. */
 		if (oid_is(&oid, oid_basic_constraints,
-			   sizeof(oid_basic_constraints)))
-			err = parse_basic_constraints(value, info);
-		else if (oid_is(&oid, oid_key_usage, sizeof(oid_key_usage)))
-			err = parse_key_usage(value, info);
+			   sizeof(oid_basic_constraints))) {
+			err = seen_bc ? -EBADMSG :
+					parse_basic_constraints(value, info);
+			seen_bc = true;
+		} else if (oid_is(&oid, oid_key_usage, sizeof(oid_key_usage))) {
+			err = seen_ku ? -EBADMSG : parse_key_usage(value, info);
+			seen_ku = true;
+		}
 		if (err)
 			return err;
 	}

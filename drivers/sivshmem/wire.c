@@ -497,9 +497,10 @@ size_t sivshmem_wire_msg_encode(const struct sivshmem_msg *msg, void *slot,
 		cert = &msg->auth.cert;
 		sig = &msg->auth.sig;
 	}
-	if (cert && cert->len > SIVSHMEM_CERT_MAX)
+	/* Never produce what sivshmem_wire_msg_decode() would refuse. */
+	if (cert && (!cert->len || cert->len > SIVSHMEM_CERT_MAX))
 		return 0;
-	if (sig && sig->len > SIVSHMEM_SIG_MAX)
+	if (sig && !sig_len_valid(sig->len))
 		return 0;
 	total = sizeof(*hdr) + payload_len[msg->type] +
 		(cert ? cert->len : 0) + (sig ? sig->len : 0);
