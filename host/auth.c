@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 
 #include "auth.h"
+#include "pki.h"
 
 /* No certificate, key or revocation list of ours is anywhere near this. */
 #define FILE_MAX	(1 << 20)
@@ -66,39 +67,11 @@ fail:
 	return err;
 }
 
-/* The last OpenSSL error, for a log line. */
-static const char *ossl_err(void)
-{
-	static char buf[256];
-	unsigned long e = ERR_peek_last_error();
-
-	if (!e)
-		return "unknown error";
-	ERR_error_string_n(e, buf, sizeof(buf));
-	return buf;
-}
-
-static X509 *der_cert(const u8 *der, size_t len)
-{
-	const unsigned char *p = der;
-	X509 *x;
-
-	if (!len || len > SIVSHMEM_CERT_MAX * 4)
-		return NULL;
-	x = d2i_X509(NULL, &p, len);
-	if (x && p != der + len) {
-		X509_free(x);
-		return NULL;
-	}
-	return x;
-}
-
 /* PEM or DER. */
 static X509 *load_cert(const char *what, const char *path)
 {
-	X509 *x = NULL;
 	size_t len;
-	BIO *bio;
+	X509 *x;
 	u8 *buf;
 	int ret;
 
@@ -107,14 +80,8 @@ static X509 *load_cert(const char *what, const char *path)
 		log_err("%s %s: %s", what, path, strerror(-ret));
 		return NULL;
 	}
-	bio = BIO_new_mem_buf(buf, len);
-	if (bio)
-		x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	BIO_free(bio);
-	if (!x)
-		x = der_cert(buf, len);
+	x = pki_cert_parse(buf, len);
 	free(buf);
-	ERR_clear_error();
 	if (!x)
 		log_err("%s %s: not a PEM or DER X.509 certificate", what, path);
 	return x;
@@ -308,7 +275,7 @@ int sivd_auth_init(struct sivd_auth *a, const struct sivd_config *cfg)
 	}
 	a->store = X509_STORE_new();
 	if (!a->store || X509_STORE_add_cert(a->store, ca) != 1) {
-		log_err("cannot set up the CA store: %s", ossl_err());
+		log_err("cannot set up the CA store: %s", pki_ossl_error());
 		goto out;
 	}
 	host = load_cert("host-cert", cfg->host_cert);
@@ -360,7 +327,7 @@ int sivd_auth_sign(const struct sivd_auth *a, const u8 *tbs, size_t len,
 		ret = 0;
 	}
 	if (ret)
-		log_err("cannot sign: %s", ossl_err());
+		log_err("cannot sign: %s", pki_ossl_error());
 	EVP_MD_CTX_free(ctx);
 	ERR_clear_error();
 	return ret;
@@ -417,7 +384,9 @@ u32 sivd_auth_guest(struct sivd_auth *a, const char *vm_name,
 			 m->auth.name);
 		return SIVSHMEM_STATUS_WRONG_NAME;
 	}
-	x = der_cert(m->auth.cert.data, m->auth.cert.len);
+	/* Guests send DER; pki_cert_parse() refuses trailing bytes. */
+	x = memmem(m->auth.cert.data, m->auth.cert.len, "-----BEGIN ", 11) ?
+	    NULL : pki_cert_parse(m->auth.cert.data, m->auth.cert.len);
 	if (!x) {
 		ERR_clear_error();
 		snprintf(why, whylen, "certificate does not parse");

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pki.h"
 #include "wire.h"
 
 #include <openssl/asn1.h>
@@ -85,19 +86,6 @@ int fail(int status, char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return status;
-}
-
-/* The reason of OpenSSL's last error, for the end of a message. */
-static const char *ssl_reason(void)
-{
-	static char buf[256];
-	unsigned long e = ERR_peek_last_error();
-
-	if (!e)
-		return "unknown OpenSSL error";
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	return buf;
 }
 
 static int join(char *buf, size_t len, const char *dir, const char *name,
@@ -591,7 +579,7 @@ int ca_init(const char *dir, const char *cn, int days, char *err,
 	key = rsa_keygen(CA_KEY_BITS);
 	if (!key) {
 		ret = fail(CA_FAIL, err, errlen, "cannot generate an RSA key: %s",
-			   ssl_reason());
+			   pki_ossl_error());
 		goto out;
 	}
 	now = time(NULL) - CA_SKEW_SEC;
@@ -599,14 +587,14 @@ int ca_init(const char *dir, const char *cn, int days, char *err,
 			NULL, key);
 	if (!crt) {
 		ret = fail(CA_FAIL, err, errlen,
-			   "cannot make the CA certificate: %s", ssl_reason());
+			   "cannot make the CA certificate: %s", pki_ossl_error());
 		goto out;
 	}
 	if (!encode_key(key, f[0].data, NULL) ||
 	    !encode_cert(crt, f[1].data, f[2].data) ||
 	    BIO_puts(f[4].data, revoked_header) <= 0) {
 		ret = fail(CA_FAIL, err, errlen, "cannot encode the CA: %s",
-			   ssl_reason());
+			   pki_ossl_error());
 		goto out;
 	}
 	ret = write_out_files(f, ARRAY_SIZE(f), err, errlen);
@@ -824,14 +812,14 @@ int ca_issue(struct ca *ca, const struct ca_issue_req *req,
 	key = rsa_keygen(LEAF_KEY_BITS);
 	if (!key) {
 		ret = fail(CA_FAIL, err, errlen, "cannot generate an RSA key: %s",
-			   ssl_reason());
+			   pki_ossl_error());
 		goto out;
 	}
 	crt = make_cert(key, role, req->name, not_before, not_after, ca->crt,
 			ca->key);
 	if (!crt) {
 		ret = fail(CA_FAIL, err, errlen,
-			   "cannot make the certificate: %s", ssl_reason());
+			   "cannot make the certificate: %s", pki_ossl_error());
 		goto out;
 	}
 	serial = serial_str(X509_get0_serialNumber(crt));
@@ -840,7 +828,7 @@ int ca_issue(struct ca *ca, const struct ca_issue_req *req,
 	if (!encode_cert(crt, f[LEAF_CRT_PEM].data, f[LEAF_CRT_DER].data) ||
 	    !encode_key(key, f[LEAF_KEY_PEM].data, f[LEAF_KEY_DER].data)) {
 		ret = fail(CA_FAIL, err, errlen, "cannot encode the output: %s",
-			   ssl_reason());
+			   pki_ossl_error());
 		goto out;
 	}
 	ret = write_out_files(f, LEAF_FILES, err, errlen);
@@ -1126,7 +1114,6 @@ static bool print_cert(BIO *b, X509 *x)
 
 int ca_show(const char *path, FILE *out, char *err, size_t errlen)
 {
-	const unsigned char *p;
 	X509 *x = NULL;
 	BIO *b = NULL;
 	char *buf, *data;
@@ -1138,20 +1125,8 @@ int ca_show(const char *path, FILE *out, char *err, size_t errlen)
 	if (ret)
 		return fail(CA_FAIL, err, errlen, "cannot read %s: %s", path,
 			    strerror(-ret));
-	if (memmem(buf, len, "-----BEGIN ", 11)) {
-		b = BIO_new_mem_buf(buf, len);
-		x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
-		BIO_free(b);
-	} else {
-		p = (const unsigned char *)buf;
-		x = d2i_X509(NULL, &p, len);
-		if (x && p != (const unsigned char *)buf + len) {
-			X509_free(x);
-			x = NULL;
-		}
-	}
+	x = pki_cert_parse(buf, len);
 	free(buf);
-	ERR_clear_error();
 	if (!x)
 		return fail(CA_FAIL, err, errlen,
 			    "%s is not an X.509 certificate (DER or PEM): give a .crt.der or .crt.pem file",
@@ -1159,7 +1134,7 @@ int ca_show(const char *path, FILE *out, char *err, size_t errlen)
 	b = BIO_new(BIO_s_mem());
 	if (!b || !print_cert(b, x)) {
 		ret = fail(CA_FAIL, err, errlen, "cannot print %s: %s", path,
-			   ssl_reason());
+			   pki_ossl_error());
 		goto out;
 	}
 	n = BIO_get_mem_data(b, &data);
