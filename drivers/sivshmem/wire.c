@@ -11,8 +11,10 @@
 #ifdef __KERNEL__
 #include <kunit/visibility.h>
 #include <linux/export.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 #else
+#include <stddef.h>
 #include <string.h>
 #endif
 
@@ -32,12 +34,19 @@ static const u32 payload_len[__SIVSHMEM_MSG_MAX] = {
 	[SIVSHMEM_MSG_PONG] = sizeof(struct sivshmem_msg_ping),
 	[SIVSHMEM_MSG_CHALLENGE] = sizeof(struct sivshmem_msg_challenge),
 	[SIVSHMEM_MSG_AUTH] = sizeof(struct sivshmem_msg_auth),
+	[SIVSHMEM_MSG_CONNECT] = sizeof(struct sivshmem_msg_connect),
+	[SIVSHMEM_MSG_ACCEPT] = sizeof(struct sivshmem_msg_accept),
+	[SIVSHMEM_MSG_CONFIRM] = sizeof(struct sivshmem_msg_confirm),
+	[SIVSHMEM_MSG_GRANT] = sizeof(struct sivshmem_msg_grant),
+	[SIVSHMEM_MSG_CLOSE] = sizeof(struct sivshmem_msg_close),
 };
 
 static bool has_blobs(u16 type)
 {
 	return type == SIVSHMEM_MSG_REGISTER_ACK ||
-	       type == SIVSHMEM_MSG_CHALLENGE || type == SIVSHMEM_MSG_AUTH;
+	       type == SIVSHMEM_MSG_CHALLENGE || type == SIVSHMEM_MSG_AUTH ||
+	       type == SIVSHMEM_MSG_ACCEPT || type == SIVSHMEM_MSG_CONFIRM ||
+	       type == SIVSHMEM_MSG_GRANT;
 }
 
 static const char *const msg_names[__SIVSHMEM_MSG_MAX] = {
@@ -49,6 +58,11 @@ static const char *const msg_names[__SIVSHMEM_MSG_MAX] = {
 	[SIVSHMEM_MSG_PONG] = "PONG",
 	[SIVSHMEM_MSG_CHALLENGE] = "CHALLENGE",
 	[SIVSHMEM_MSG_AUTH] = "AUTH",
+	[SIVSHMEM_MSG_CONNECT] = "CONNECT",
+	[SIVSHMEM_MSG_ACCEPT] = "ACCEPT",
+	[SIVSHMEM_MSG_CONFIRM] = "CONFIRM",
+	[SIVSHMEM_MSG_GRANT] = "GRANT",
+	[SIVSHMEM_MSG_CLOSE] = "CLOSE",
 };
 
 /**
@@ -111,6 +125,12 @@ static const char *const status_names[__SIVSHMEM_STATUS_MAX] = {
 	[SIVSHMEM_STATUS_AUTH_FAILED] = "auth-failed",
 	[SIVSHMEM_STATUS_REVOKED] = "revoked",
 	[SIVSHMEM_STATUS_WRONG_NAME] = "wrong-name",
+	[SIVSHMEM_STATUS_DENIED] = "denied",
+	[SIVSHMEM_STATUS_NO_LISTENER] = "no-listener",
+	[SIVSHMEM_STATUS_NO_SPACE] = "no-space",
+	[SIVSHMEM_STATUS_TIMED_OUT] = "timed-out",
+	[SIVSHMEM_STATUS_CLOSED] = "closed",
+	[SIVSHMEM_STATUS_PEER_GONE] = "peer-gone",
 };
 
 /**
@@ -330,9 +350,138 @@ static int decode_blobs(const u8 *data, u32 fixed, u32 len, u32 cert_len,
 	return 0;
 }
 
+static bool all_zero(const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+static void copy_name(char *dst, const char *field)
+{
+	memcpy(dst, field, SIVSHMEM_NAME_MAX);
+	dst[SIVSHMEM_NAME_MAX] = '\0';
+}
+
+static int decode_connect(const struct sivshmem_msg_connect *c,
+			  struct sivshmem_msg *msg)
+{
+	msg->connect.chan_id = le64_to_cpu(c->chan_id);
+	msg->connect.conn_id = le64_to_cpu(c->conn_id);
+	msg->connect.size = le64_to_cpu(c->size);
+	msg->connect.mode = le32_to_cpu(c->mode);
+	msg->connect.initiator_id = le16_to_cpu(c->initiator_id);
+	msg->connect.responder_id = le16_to_cpu(c->responder_id);
+	if (c->flags || c->reserved || !msg->connect.conn_id ||
+	    sivshmem_wire_chan_size_valid(msg->connect.size) ||
+	    msg->connect.mode != SIVSHMEM_MODE_PLAIN ||
+	    msg->connect.initiator_id >= SIVSHMEM_MAX_PEERS ||
+	    msg->connect.responder_id >= SIVSHMEM_MAX_PEERS ||
+	    !sivshmem_wire_name_valid(c->initiator, SIVSHMEM_NAME_MAX) ||
+	    !sivshmem_wire_name_valid(c->responder, SIVSHMEM_NAME_MAX) ||
+	    !sivshmem_wire_name_valid(c->service, SIVSHMEM_SERVICE_MAX))
+		return -EBADMSG;
+	copy_name(msg->connect.initiator, c->initiator);
+	copy_name(msg->connect.responder, c->responder);
+	copy_name(msg->connect.service, c->service);
+	memcpy(msg->connect.nonce, c->nonce, SIVSHMEM_NONCE_SIZE);
+	memcpy(msg->connect.pub, c->pub, SIVSHMEM_KEY_SIZE);
+	return 0;
+}
+
+/*
+ * ACCEPT and CONFIRM: a refusal (status not OK) is exactly the fixed part
+ * with zero key material; an OK carries a certificate and a signature.
+ */
+static int decode_answer(const void *keys, size_t keys_len, const u8 *data,
+			 u32 fixed, u32 len, u32 status, u16 cert_len,
+			 u16 sig_len, struct sivshmem_blob *cert,
+			 struct sivshmem_blob *sig)
+{
+	if (status >= __SIVSHMEM_STATUS_MAX)
+		return -EBADMSG;
+	if (status == SIVSHMEM_STATUS_OK)
+		return decode_blobs(data, fixed, len, cert_len, sig_len, true,
+				    cert, sig);
+	if (cert_len || sig_len || len != fixed || !all_zero(keys, keys_len))
+		return -EBADMSG;
+	return 0;
+}
+
+static int decode_accept(const struct sivshmem_msg_accept *a, u32 len,
+			 struct sivshmem_msg *msg)
+{
+	msg->accept.chan_id = le64_to_cpu(a->chan_id);
+	msg->accept.conn_id = le64_to_cpu(a->conn_id);
+	msg->accept.status = le32_to_cpu(a->status);
+	if (!msg->accept.chan_id || !msg->accept.conn_id)
+		return -EBADMSG;
+	memcpy(msg->accept.nonce, a->nonce, SIVSHMEM_NONCE_SIZE);
+	memcpy(msg->accept.pub, a->pub, SIVSHMEM_KEY_SIZE);
+	memcpy(msg->accept.mac, a->mac, SIVSHMEM_MAC_SIZE);
+	return decode_answer(a->nonce, offsetof(struct sivshmem_msg_accept, data) -
+			     offsetof(struct sivshmem_msg_accept, nonce),
+			     a->data, sizeof(*a), len, msg->accept.status,
+			     le16_to_cpu(a->cert_len), le16_to_cpu(a->sig_len),
+			     &msg->accept.cert, &msg->accept.sig);
+}
+
+static int decode_confirm(const struct sivshmem_msg_confirm *c, u32 len,
+			  struct sivshmem_msg *msg)
+{
+	msg->confirm.chan_id = le64_to_cpu(c->chan_id);
+	msg->confirm.conn_id = le64_to_cpu(c->conn_id);
+	msg->confirm.status = le32_to_cpu(c->status);
+	if (!msg->confirm.chan_id || !msg->confirm.conn_id)
+		return -EBADMSG;
+	memcpy(msg->confirm.mac, c->mac, SIVSHMEM_MAC_SIZE);
+	return decode_answer(c->mac, SIVSHMEM_MAC_SIZE, c->data, sizeof(*c),
+			     len, msg->confirm.status,
+			     le16_to_cpu(c->cert_len), le16_to_cpu(c->sig_len),
+			     &msg->confirm.cert, &msg->confirm.sig);
+}
+
+static int decode_grant(const struct sivshmem_msg_grant *g, u32 len,
+			struct sivshmem_msg *msg)
+{
+	msg->grant.chan_id = le64_to_cpu(g->chan_id);
+	msg->grant.conn_id = le64_to_cpu(g->conn_id);
+	msg->grant.offset = le64_to_cpu(g->offset);
+	msg->grant.size = le64_to_cpu(g->size);
+	msg->grant.status = le32_to_cpu(g->status);
+	msg->grant.mode = le32_to_cpu(g->mode);
+	msg->grant.initiator_id = le16_to_cpu(g->initiator_id);
+	msg->grant.responder_id = le16_to_cpu(g->responder_id);
+	if (g->reserved || !msg->grant.conn_id ||
+	    msg->grant.status >= __SIVSHMEM_STATUS_MAX ||
+	    msg->grant.mode != SIVSHMEM_MODE_PLAIN ||
+	    !msg->grant.initiator_id ||
+	    msg->grant.initiator_id >= SIVSHMEM_MAX_PEERS ||
+	    msg->grant.responder_id >= SIVSHMEM_MAX_PEERS)
+		return -EBADMSG;
+	if (msg->grant.status == SIVSHMEM_STATUS_OK) {
+		if (!msg->grant.chan_id || !msg->grant.responder_id ||
+		    msg->grant.offset % SIVSHMEM_PAGE_SIZE ||
+		    sivshmem_wire_chan_size_valid(msg->grant.size))
+			return -EBADMSG;
+	} else if (msg->grant.offset || msg->grant.size) {
+		return -EBADMSG;
+	}
+	memcpy(msg->grant.initiator_nonce, g->initiator_nonce,
+	       SIVSHMEM_NONCE_SIZE);
+	memcpy(msg->grant.transcript, g->transcript, SIVSHMEM_HASH_SIZE);
+	return decode_blobs(g->sig, sizeof(*g), len, 0,
+			    le16_to_cpu(g->sig_len), false, NULL,
+			    &msg->grant.sig);
+}
+
 static int decode_payload(u16 type, const void *p, u32 len,
 			  struct sivshmem_msg *msg)
 {
+	const struct sivshmem_msg_close *cl = p;
 	const struct sivshmem_msg_register *reg = p;
 	const struct sivshmem_msg_register_ack *ack = p;
 	const struct sivshmem_msg_challenge *ch = p;
@@ -411,6 +560,21 @@ static int decode_payload(u16 type, const void *p, u32 len,
 		if (type == SIVSHMEM_MSG_PING && msg->ping.status)
 			return -EBADMSG;
 		return 0;
+	case SIVSHMEM_MSG_CONNECT:
+		return decode_connect(p, msg);
+	case SIVSHMEM_MSG_ACCEPT:
+		return decode_accept(p, len, msg);
+	case SIVSHMEM_MSG_CONFIRM:
+		return decode_confirm(p, len, msg);
+	case SIVSHMEM_MSG_GRANT:
+		return decode_grant(p, len, msg);
+	case SIVSHMEM_MSG_CLOSE:
+		msg->close.chan_id = le64_to_cpu(cl->chan_id);
+		msg->close.status = le32_to_cpu(cl->status);
+		if (cl->reserved || !msg->close.chan_id ||
+		    msg->close.status >= __SIVSHMEM_STATUS_MAX)
+			return -EBADMSG;
+		return 0;
 	}
 	return -EBADMSG;
 }
@@ -481,6 +645,11 @@ size_t sivshmem_wire_msg_encode(const struct sivshmem_msg *msg, void *slot,
 	struct sivshmem_msg_auth *auth = p;
 	struct sivshmem_msg_peers *peers = p;
 	struct sivshmem_msg_ping *ping = p;
+	struct sivshmem_msg_connect *conn = p;
+	struct sivshmem_msg_accept *acc = p;
+	struct sivshmem_msg_confirm *conf = p;
+	struct sivshmem_msg_grant *grant = p;
+	struct sivshmem_msg_close *cl = p;
 	const struct sivshmem_blob *cert = NULL, *sig = NULL;
 	unsigned int i;
 	size_t total;
@@ -496,6 +665,16 @@ size_t sivshmem_wire_msg_encode(const struct sivshmem_msg *msg, void *slot,
 	} else if (msg->type == SIVSHMEM_MSG_AUTH) {
 		cert = &msg->auth.cert;
 		sig = &msg->auth.sig;
+	} else if (msg->type == SIVSHMEM_MSG_ACCEPT &&
+		   msg->accept.status == SIVSHMEM_STATUS_OK) {
+		cert = &msg->accept.cert;
+		sig = &msg->accept.sig;
+	} else if (msg->type == SIVSHMEM_MSG_CONFIRM &&
+		   msg->confirm.status == SIVSHMEM_STATUS_OK) {
+		cert = &msg->confirm.cert;
+		sig = &msg->confirm.sig;
+	} else if (msg->type == SIVSHMEM_MSG_GRANT) {
+		sig = &msg->grant.sig;
 	}
 	/* Never produce what sivshmem_wire_msg_decode() would refuse. */
 	if (cert && (!cert->len || cert->len > SIVSHMEM_CERT_MAX))
@@ -562,6 +741,68 @@ size_t sivshmem_wire_msg_encode(const struct sivshmem_msg *msg, void *slot,
 		ping->cookie = cpu_to_le64(msg->ping.cookie);
 		ping->status = cpu_to_le32(msg->ping.status);
 		break;
+	case SIVSHMEM_MSG_CONNECT:
+		conn->chan_id = cpu_to_le64(msg->connect.chan_id);
+		conn->conn_id = cpu_to_le64(msg->connect.conn_id);
+		conn->size = cpu_to_le64(msg->connect.size);
+		conn->mode = cpu_to_le32(msg->connect.mode);
+		conn->initiator_id = cpu_to_le16(msg->connect.initiator_id);
+		conn->responder_id = cpu_to_le16(msg->connect.responder_id);
+		memcpy(conn->initiator, msg->connect.initiator,
+		       SIVSHMEM_NAME_MAX);
+		memcpy(conn->responder, msg->connect.responder,
+		       SIVSHMEM_NAME_MAX);
+		memcpy(conn->service, msg->connect.service,
+		       SIVSHMEM_SERVICE_MAX);
+		memcpy(conn->nonce, msg->connect.nonce, SIVSHMEM_NONCE_SIZE);
+		memcpy(conn->pub, msg->connect.pub, SIVSHMEM_KEY_SIZE);
+		break;
+	case SIVSHMEM_MSG_ACCEPT:
+		acc->chan_id = cpu_to_le64(msg->accept.chan_id);
+		acc->conn_id = cpu_to_le64(msg->accept.conn_id);
+		acc->status = cpu_to_le32(msg->accept.status);
+		if (!cert)
+			break;
+		memcpy(acc->nonce, msg->accept.nonce, SIVSHMEM_NONCE_SIZE);
+		memcpy(acc->pub, msg->accept.pub, SIVSHMEM_KEY_SIZE);
+		memcpy(acc->mac, msg->accept.mac, SIVSHMEM_MAC_SIZE);
+		acc->cert_len = cpu_to_le16(cert->len);
+		acc->sig_len = cpu_to_le16(sig->len);
+		memcpy(acc->data, cert->data, cert->len);
+		memcpy(acc->data + cert->len, sig->data, sig->len);
+		break;
+	case SIVSHMEM_MSG_CONFIRM:
+		conf->chan_id = cpu_to_le64(msg->confirm.chan_id);
+		conf->conn_id = cpu_to_le64(msg->confirm.conn_id);
+		conf->status = cpu_to_le32(msg->confirm.status);
+		if (!cert)
+			break;
+		memcpy(conf->mac, msg->confirm.mac, SIVSHMEM_MAC_SIZE);
+		conf->cert_len = cpu_to_le16(cert->len);
+		conf->sig_len = cpu_to_le16(sig->len);
+		memcpy(conf->data, cert->data, cert->len);
+		memcpy(conf->data + cert->len, sig->data, sig->len);
+		break;
+	case SIVSHMEM_MSG_GRANT:
+		grant->chan_id = cpu_to_le64(msg->grant.chan_id);
+		grant->conn_id = cpu_to_le64(msg->grant.conn_id);
+		grant->offset = cpu_to_le64(msg->grant.offset);
+		grant->size = cpu_to_le64(msg->grant.size);
+		grant->status = cpu_to_le32(msg->grant.status);
+		grant->mode = cpu_to_le32(msg->grant.mode);
+		grant->initiator_id = cpu_to_le16(msg->grant.initiator_id);
+		grant->responder_id = cpu_to_le16(msg->grant.responder_id);
+		grant->sig_len = cpu_to_le16(sig->len);
+		memcpy(grant->initiator_nonce, msg->grant.initiator_nonce,
+		       SIVSHMEM_NONCE_SIZE);
+		memcpy(grant->transcript, msg->grant.transcript,
+		       SIVSHMEM_HASH_SIZE);
+		memcpy(grant->sig, sig->data, sig->len);
+		break;
+	case SIVSHMEM_MSG_CLOSE:
+		cl->chan_id = cpu_to_le64(msg->close.chan_id);
+		cl->status = cpu_to_le32(msg->close.status);
+		break;
 	}
 	return total;
 }
@@ -611,17 +852,27 @@ static void tbs_blob(struct tbs *t, const u8 *p, u16 n)
 	tbs_put(t, p, n);
 }
 
-static void tbs_start(struct tbs *t, u8 *buf, size_t len, const char *label,
-		      const struct sivshmem_tbs_ctx *ctx)
+static void tbs_le64(struct tbs *t, u64 v)
 {
-	__le64 gen = cpu_to_le64(ctx->generation);
+	__le64 le = cpu_to_le64(v);
 
+	tbs_put(t, &le, sizeof(le));
+}
+
+static void tbs_begin(struct tbs *t, u8 *buf, size_t len, const char *label)
+{
 	t->buf = buf;
 	t->len = len;
 	t->pos = 0;
 	t->overflow = false;
 	tbs_put(t, label, strlen(label) + 1);
-	tbs_put(t, &gen, sizeof(gen));
+}
+
+static void tbs_start(struct tbs *t, u8 *buf, size_t len, const char *label,
+		      const struct sivshmem_tbs_ctx *ctx)
+{
+	tbs_begin(t, buf, len, label);
+	tbs_le64(t, ctx->generation);
 	tbs_le16(t, ctx->peer_id);
 	tbs_put(t, ctx->guest_nonce, SIVSHMEM_NONCE_SIZE);
 	tbs_put(t, ctx->host_nonce, SIVSHMEM_NONCE_SIZE);
@@ -711,3 +962,250 @@ size_t sivshmem_wire_tbs_ack(u8 *buf, size_t len,
 	return tbs_end(&t);
 }
 EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_tbs_ack);
+
+/**
+ * sivshmem_wire_chan_tbs_init() - start a channel transcript from a CONNECT
+ * @c: the transcript fields to fill; the responder's nonce and key stay zero
+ * @generation: the region generation
+ * @connect: a decoded %SIVSHMEM_MSG_CONNECT as the host forwarded it
+ */
+void sivshmem_wire_chan_tbs_init(struct sivshmem_chan_tbs *c, u64 generation,
+				 const struct sivshmem_msg *connect)
+{
+	memset(c, 0, sizeof(*c));
+	c->generation = generation;
+	c->chan_id = connect->connect.chan_id;
+	c->conn_id = connect->connect.conn_id;
+	c->size = connect->connect.size;
+	c->mode = connect->connect.mode;
+	c->initiator_id = connect->connect.initiator_id;
+	c->responder_id = connect->connect.responder_id;
+	memcpy(c->initiator, connect->connect.initiator, sizeof(c->initiator));
+	memcpy(c->responder, connect->connect.responder, sizeof(c->responder));
+	memcpy(c->service, connect->connect.service, sizeof(c->service));
+	memcpy(c->nonce_i, connect->connect.nonce, SIVSHMEM_NONCE_SIZE);
+	memcpy(c->pub_i, connect->connect.pub, SIVSHMEM_KEY_SIZE);
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_chan_tbs_init);
+
+/**
+ * sivshmem_wire_tbs_channel() - the channel transcript both ends hash
+ * @buf: output buffer, %SIVSHMEM_TBS_MAX bytes is always enough
+ * @len: size of @buf
+ * @c: the fields it binds
+ *
+ * Its SHA-256 is the transcript hash T that the accept, confirm and grant
+ * transcripts and the key schedule use.
+ *
+ * Return: the transcript length, or 0 if @buf is too small.
+ */
+size_t sivshmem_wire_tbs_channel(u8 *buf, size_t len,
+				 const struct sivshmem_chan_tbs *c)
+{
+	struct tbs t;
+
+	tbs_begin(&t, buf, len, "sivshmem channel v1");
+	tbs_le64(&t, c->generation);
+	tbs_le64(&t, c->chan_id);
+	tbs_le64(&t, c->conn_id);
+	tbs_le64(&t, c->size);
+	tbs_le32(&t, c->mode);
+	tbs_le16(&t, c->initiator_id);
+	tbs_le16(&t, c->responder_id);
+	tbs_put(&t, c->initiator, SIVSHMEM_NAME_MAX);
+	tbs_put(&t, c->responder, SIVSHMEM_NAME_MAX);
+	tbs_put(&t, c->service, SIVSHMEM_SERVICE_MAX);
+	tbs_put(&t, c->nonce_i, SIVSHMEM_NONCE_SIZE);
+	tbs_put(&t, c->pub_i, SIVSHMEM_KEY_SIZE);
+	tbs_put(&t, c->nonce_r, SIVSHMEM_NONCE_SIZE);
+	tbs_put(&t, c->pub_r, SIVSHMEM_KEY_SIZE);
+	return tbs_end(&t);
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_tbs_channel);
+
+static size_t tbs_signer(u8 *buf, size_t len, const char *label,
+			 const u8 *transcript, const u8 *cert, u16 cert_len)
+{
+	struct tbs t;
+
+	tbs_begin(&t, buf, len, label);
+	tbs_put(&t, transcript, SIVSHMEM_HASH_SIZE);
+	tbs_blob(&t, cert, cert_len);
+	return tbs_end(&t);
+}
+
+/**
+ * sivshmem_wire_tbs_accept() - transcript the responder signs in an ACCEPT
+ * @buf: output buffer, %SIVSHMEM_TBS_MAX bytes is always enough
+ * @len: size of @buf
+ * @transcript: the transcript hash T
+ * @cert: the responder's certificate
+ * @cert_len: its length
+ *
+ * Return: the transcript length, or 0 if @buf is too small.
+ */
+size_t sivshmem_wire_tbs_accept(u8 *buf, size_t len, const u8 *transcript,
+				const u8 *cert, u16 cert_len)
+{
+	return tbs_signer(buf, len, "sivshmem accept v1", transcript, cert,
+			  cert_len);
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_tbs_accept);
+
+/**
+ * sivshmem_wire_tbs_confirm() - transcript the initiator signs in a CONFIRM
+ * @buf: output buffer, %SIVSHMEM_TBS_MAX bytes is always enough
+ * @len: size of @buf
+ * @transcript: the transcript hash T
+ * @cert: the initiator's certificate
+ * @cert_len: its length
+ *
+ * Return: the transcript length, or 0 if @buf is too small.
+ */
+size_t sivshmem_wire_tbs_confirm(u8 *buf, size_t len, const u8 *transcript,
+				 const u8 *cert, u16 cert_len)
+{
+	return tbs_signer(buf, len, "sivshmem confirm v1", transcript, cert,
+			  cert_len);
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_tbs_confirm);
+
+/**
+ * sivshmem_wire_tbs_grant() - transcript the host signs in a GRANT
+ * @buf: output buffer, %SIVSHMEM_TBS_MAX bytes is always enough
+ * @len: size of @buf
+ * @generation: the region generation
+ * @grant: the grant; every field but the signature is bound
+ *
+ * Return: the transcript length, or 0 if @buf is too small.
+ */
+size_t sivshmem_wire_tbs_grant(u8 *buf, size_t len, u64 generation,
+			       const struct sivshmem_msg *grant)
+{
+	struct tbs t;
+
+	tbs_begin(&t, buf, len, "sivshmem grant v1");
+	tbs_le64(&t, generation);
+	tbs_le64(&t, grant->grant.chan_id);
+	tbs_le64(&t, grant->grant.conn_id);
+	tbs_le64(&t, grant->grant.offset);
+	tbs_le64(&t, grant->grant.size);
+	tbs_le32(&t, grant->grant.status);
+	tbs_le32(&t, grant->grant.mode);
+	tbs_le16(&t, grant->grant.initiator_id);
+	tbs_le16(&t, grant->grant.responder_id);
+	tbs_put(&t, grant->grant.initiator_nonce, SIVSHMEM_NONCE_SIZE);
+	tbs_put(&t, grant->grant.transcript, SIVSHMEM_HASH_SIZE);
+	return tbs_end(&t);
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_tbs_grant);
+
+/**
+ * sivshmem_wire_chan_size_valid() - check a requested channel size
+ * @size: the size, possibly hostile
+ *
+ * Return: 0, or -EINVAL unless @size is a multiple of %SIVSHMEM_PAGE_SIZE
+ * from %SIVSHMEM_CHANNEL_MIN_SIZE to %SIVSHMEM_CHANNEL_MAX_SIZE.
+ */
+int sivshmem_wire_chan_size_valid(u64 size)
+{
+	if (size % SIVSHMEM_PAGE_SIZE || size < SIVSHMEM_CHANNEL_MIN_SIZE ||
+	    size > SIVSHMEM_CHANNEL_MAX_SIZE)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_chan_size_valid);
+
+/**
+ * sivshmem_wire_chan_geometry() - lay out a channel of a valid size
+ * @size: the channel size
+ * @g: filled in: the control page first, then two rings of equal size;
+ *	a last page that does not fit both rings stays unused
+ *
+ * Return: 0, or -EINVAL for a size sivshmem_wire_chan_size_valid() refuses.
+ */
+int sivshmem_wire_chan_geometry(u64 size, struct sivshmem_chan_geometry *g)
+{
+	u64 ring_pages;
+
+	if (sivshmem_wire_chan_size_valid(size))
+		return -EINVAL;
+	ring_pages = (size / SIVSHMEM_PAGE_SIZE - 1) / 2;
+	g->size = size;
+	g->ring_size = ring_pages * SIVSHMEM_PAGE_SIZE;
+	g->ring_offset[SIVSHMEM_RING_I2R] = SIVSHMEM_PAGE_SIZE;
+	g->ring_offset[SIVSHMEM_RING_R2I] = SIVSHMEM_PAGE_SIZE + g->ring_size;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_chan_geometry);
+
+/*
+ * Ring indices count bytes modulo twice the ring size, so that "full" and
+ * "empty" differ without a wasted byte and without a power-of-two size.
+ */
+static int ring_used(u32 head, u32 tail, u32 ring_size, u32 *used)
+{
+	u32 wrap = 2 * ring_size;
+
+	if (!ring_size || head >= wrap || tail >= wrap)
+		return -EPROTO;
+	*used = head >= tail ? head - tail : wrap - tail + head;
+	if (*used > ring_size)
+		return -EPROTO;
+	return 0;
+}
+
+/**
+ * sivshmem_wire_ring_avail() - bytes a ring consumer may read
+ * @head: the producer's index, read from shared memory
+ * @tail: the consumer's own private index
+ * @ring_size: the ring size
+ * @avail: set to the bytes readable
+ *
+ * Return: 0, or -EPROTO if @head is out of range or more than a ring
+ * ahead of @tail, which an honest producer can never cause.
+ */
+int sivshmem_wire_ring_avail(u32 head, u32 tail, u32 ring_size, u32 *avail)
+{
+	return ring_used(head, tail, ring_size, avail);
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_ring_avail);
+
+/**
+ * sivshmem_wire_ring_space() - bytes a ring producer may write
+ * @head: the producer's own private index
+ * @tail: the consumer's index, read from shared memory
+ * @ring_size: the ring size
+ * @space: set to the bytes writable
+ *
+ * Return: 0, or -EPROTO if @tail is out of range, ahead of @head or more
+ * than a ring behind it.
+ */
+int sivshmem_wire_ring_space(u32 head, u32 tail, u32 ring_size, u32 *space)
+{
+	u32 used;
+	int err;
+
+	err = ring_used(head, tail, ring_size, &used);
+	if (err)
+		return err;
+	*space = ring_size - used;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_ring_space);
+
+/**
+ * sivshmem_wire_ring_advance() - move a ring index by some bytes
+ * @index: a valid index, below twice @ring_size
+ * @n: bytes, at most @ring_size
+ * @ring_size: the ring size
+ *
+ * Return: the new index.
+ */
+u32 sivshmem_wire_ring_advance(u32 index, u32 n, u32 ring_size)
+{
+	u32 wrap = 2 * ring_size;
+
+	return index + n >= wrap ? index + n - wrap : index + n;
+}
+EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_ring_advance);

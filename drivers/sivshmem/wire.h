@@ -37,6 +37,14 @@ static_assert(sizeof(struct sivshmem_msg_challenge) + SIVSHMEM_CERT_MAX +
 static_assert(sizeof(struct sivshmem_msg_auth) + SIVSHMEM_CERT_MAX +
 	      SIVSHMEM_SIG_MAX <= SIVSHMEM_MSG_PAYLOAD_MAX);
 static_assert(sizeof(struct sivshmem_msg_peers) == 16);
+static_assert(sizeof(struct sivshmem_msg_connect) == 200);
+static_assert(sizeof(struct sivshmem_msg_accept) == 120);
+static_assert(sizeof(struct sivshmem_msg_confirm) == 56);
+static_assert(sizeof(struct sivshmem_msg_grant) == 112);
+static_assert(sizeof(struct sivshmem_msg_close) == 16);
+static_assert(sizeof(struct sivshmem_channel_ctl) == 512);
+static_assert(sizeof(struct sivshmem_msg_accept) + SIVSHMEM_CERT_MAX +
+	      SIVSHMEM_SIG_MAX <= SIVSHMEM_MSG_PAYLOAD_MAX);
 static_assert(sizeof(struct sivshmem_msg_ping) == 16);
 static_assert(SIVSHMEM_MAX_PEERS % 64 == 0);
 
@@ -92,6 +100,11 @@ struct sivshmem_blob {
  * @auth: payload of %SIVSHMEM_MSG_AUTH
  * @peers: payload of %SIVSHMEM_MSG_PEERS
  * @ping: payload of %SIVSHMEM_MSG_PING and %SIVSHMEM_MSG_PONG
+ * @connect: payload of %SIVSHMEM_MSG_CONNECT; names are C strings here
+ * @accept: payload of %SIVSHMEM_MSG_ACCEPT
+ * @confirm: payload of %SIVSHMEM_MSG_CONFIRM
+ * @grant: payload of %SIVSHMEM_MSG_GRANT
+ * @close: payload of %SIVSHMEM_MSG_CLOSE
  */
 struct sivshmem_msg {
 	u16 type;
@@ -134,6 +147,54 @@ struct sivshmem_msg {
 			u64 cookie;
 			u32 status;
 		} ping;
+		struct {
+			u64 chan_id;
+			u64 conn_id;
+			u64 size;
+			u32 mode;
+			u16 initiator_id;
+			u16 responder_id;
+			char initiator[SIVSHMEM_NAME_MAX + 1];
+			char responder[SIVSHMEM_NAME_MAX + 1];
+			char service[SIVSHMEM_SERVICE_MAX + 1];
+			u8 nonce[SIVSHMEM_NONCE_SIZE];
+			u8 pub[SIVSHMEM_KEY_SIZE];
+		} connect;
+		struct {
+			u64 chan_id;
+			u64 conn_id;
+			u32 status;
+			u8 nonce[SIVSHMEM_NONCE_SIZE];
+			u8 pub[SIVSHMEM_KEY_SIZE];
+			u8 mac[SIVSHMEM_MAC_SIZE];
+			struct sivshmem_blob cert;
+			struct sivshmem_blob sig;
+		} accept;
+		struct {
+			u64 chan_id;
+			u64 conn_id;
+			u32 status;
+			u8 mac[SIVSHMEM_MAC_SIZE];
+			struct sivshmem_blob cert;
+			struct sivshmem_blob sig;
+		} confirm;
+		struct {
+			u64 chan_id;
+			u64 conn_id;
+			u64 offset;
+			u64 size;
+			u32 status;
+			u32 mode;
+			u16 initiator_id;
+			u16 responder_id;
+			u8 initiator_nonce[SIVSHMEM_NONCE_SIZE];
+			u8 transcript[SIVSHMEM_HASH_SIZE];
+			struct sivshmem_blob sig;
+		} grant;
+		struct {
+			u64 chan_id;
+			u32 status;
+		} close;
 	};
 };
 
@@ -183,5 +244,69 @@ size_t sivshmem_wire_tbs_ack(u8 *buf, size_t len,
 			     const struct sivshmem_tbs_ctx *ctx, u32 status,
 			     u32 peer_id, const u8 *guest_cert,
 			     u16 guest_cert_len);
+
+/**
+ * struct sivshmem_chan_tbs - what the channel transcript binds
+ * @generation: the region generation
+ * @chan_id: the host's channel ID
+ * @conn_id: the initiator's connection ID
+ * @size: the channel size
+ * @mode: the channel mode
+ * @initiator_id: the initiator's peer ID
+ * @responder_id: the responder's peer ID
+ * @initiator: the initiator's VM name (zero-padded)
+ * @responder: the responder's VM name (zero-padded)
+ * @service: the service (zero-padded)
+ * @nonce_i: the initiator's nonce
+ * @pub_i: the initiator's X25519 public key
+ * @nonce_r: the responder's nonce
+ * @pub_r: the responder's X25519 public key
+ */
+struct sivshmem_chan_tbs {
+	u64 generation;
+	u64 chan_id;
+	u64 conn_id;
+	u64 size;
+	u32 mode;
+	u16 initiator_id;
+	u16 responder_id;
+	char initiator[SIVSHMEM_NAME_MAX + 1];
+	char responder[SIVSHMEM_NAME_MAX + 1];
+	char service[SIVSHMEM_SERVICE_MAX + 1];
+	u8 nonce_i[SIVSHMEM_NONCE_SIZE];
+	u8 pub_i[SIVSHMEM_KEY_SIZE];
+	u8 nonce_r[SIVSHMEM_NONCE_SIZE];
+	u8 pub_r[SIVSHMEM_KEY_SIZE];
+};
+
+void sivshmem_wire_chan_tbs_init(struct sivshmem_chan_tbs *c, u64 generation,
+				 const struct sivshmem_msg *connect);
+size_t sivshmem_wire_tbs_channel(u8 *buf, size_t len,
+				 const struct sivshmem_chan_tbs *c);
+size_t sivshmem_wire_tbs_accept(u8 *buf, size_t len, const u8 *transcript,
+				const u8 *cert, u16 cert_len);
+size_t sivshmem_wire_tbs_confirm(u8 *buf, size_t len, const u8 *transcript,
+				 const u8 *cert, u16 cert_len);
+size_t sivshmem_wire_tbs_grant(u8 *buf, size_t len, u64 generation,
+			       const struct sivshmem_msg *grant);
+
+/**
+ * struct sivshmem_chan_geometry - where things are inside a channel
+ * @size: the whole channel
+ * @ring_size: bytes in each ring
+ * @ring_offset: offset of each ring, indexed by %SIVSHMEM_RING_I2R and
+ *	%SIVSHMEM_RING_R2I; the control page is at offset 0
+ */
+struct sivshmem_chan_geometry {
+	u64 size;
+	u32 ring_size;
+	u64 ring_offset[2];
+};
+
+int sivshmem_wire_chan_size_valid(u64 size);
+int sivshmem_wire_chan_geometry(u64 size, struct sivshmem_chan_geometry *g);
+int sivshmem_wire_ring_avail(u32 head, u32 tail, u32 ring_size, u32 *avail);
+int sivshmem_wire_ring_space(u32 head, u32 tail, u32 ring_size, u32 *space);
+u32 sivshmem_wire_ring_advance(u32 index, u32 n, u32 ring_size);
 
 #endif /* _SIVSHMEM_WIRE_H */
