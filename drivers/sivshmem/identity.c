@@ -468,6 +468,49 @@ bool sivshmem_identity_ready(void)
 	return ready;
 }
 
+/*
+ * A certificate another party sent: the role in its OU, usable for
+ * signatures, within its dates, and signed by our trust anchor. @name, if
+ * given, is the commonName it must carry.
+ */
+static int check_cert(const u8 *der, u16 len, const char *role,
+		      const char *name, struct sivshmem_peer_cert *pc)
+{
+	struct sivshmem_cert_info ci;
+	int err;
+
+	memset(pc, 0, sizeof(*pc));
+	err = sivshmem_cert_parse(der, len, &ci);
+	if (err)
+		return err;
+	if (strcmp(ci.ou, role) || ci.is_ca ||
+	    (ci.has_key_usage &&
+	     !(ci.key_usage & SIVSHMEM_KU_DIGITAL_SIGNATURE)))
+		return -EKEYREJECTED;
+	if (name && strcmp(ci.cn, name))
+		return -EKEYREJECTED;
+	err = check_dates(&ci);
+	if (err)
+		return err;
+
+	pc->der = kmemdup(der, len, GFP_KERNEL);
+	if (!pc->der)
+		return -ENOMEM;
+	mutex_lock(&ident.lock);
+	err = ident.have_anchor ? load_cert(pc->der, len, &ident.anchor,
+					    &pc->prep) : -ENOKEY;
+	mutex_unlock(&ident.lock);
+	if (err) {
+		kfree(pc->der);
+		pc->der = NULL;
+		return err;
+	}
+	pc->len = len;
+	pc->loaded = true;
+	strscpy(pc->name, ci.cn, sizeof(pc->name));
+	return 0;
+}
+
 /**
  * sivshmem_identity_check_host() - verify the certificate the host sent
  * @der: the certificate, possibly hostile
@@ -481,37 +524,27 @@ bool sivshmem_identity_ready(void)
 int sivshmem_identity_check_host(const u8 *der, u16 len,
 				 struct sivshmem_peer_cert *host)
 {
-	struct sivshmem_cert_info ci;
-	int err;
+	return check_cert(der, len, ROLE_HOST, NULL, host);
+}
 
-	memset(host, 0, sizeof(*host));
-	err = sivshmem_cert_parse(der, len, &ci);
-	if (err)
-		return err;
-	if (strcmp(ci.ou, ROLE_HOST) || ci.is_ca ||
-	    (ci.has_key_usage &&
-	     !(ci.key_usage & SIVSHMEM_KU_DIGITAL_SIGNATURE)))
-		return -EKEYREJECTED;
-	err = check_dates(&ci);
-	if (err)
-		return err;
-
-	host->der = kmemdup(der, len, GFP_KERNEL);
-	if (!host->der)
-		return -ENOMEM;
-	mutex_lock(&ident.lock);
-	err = ident.have_anchor ? load_cert(host->der, len, &ident.anchor,
-					    &host->prep) : -ENOKEY;
-	mutex_unlock(&ident.lock);
-	if (err) {
-		kfree(host->der);
-		host->der = NULL;
-		return err;
-	}
-	host->len = len;
-	host->loaded = true;
-	strscpy(host->name, ci.cn, sizeof(host->name));
-	return 0;
+/**
+ * sivshmem_identity_check_peer() - verify another guest's certificate
+ * @der: the certificate, possibly hostile
+ * @len: its length
+ * @name: the VM name its commonName must be
+ * @peer: filled in on success; release with sivshmem_peer_cert_release()
+ *
+ * Revocation is the host daemon's to check: it holds the list and refuses
+ * to grant a channel to a revoked certificate.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0; -EBADMSG if unparsable; -EKEYREJECTED for a wrong role, usage
+ * or name; -EKEYEXPIRED outside its dates; -ENOKEY if not signed by our CA.
+ */
+int sivshmem_identity_check_peer(const u8 *der, u16 len, const char *name,
+				 struct sivshmem_peer_cert *peer)
+{
+	return check_cert(der, len, ROLE_GUEST, name, peer);
 }
 
 /**
@@ -715,4 +748,64 @@ void sivshmem_identity_uninit(void)
 	ident.valid = false;
 	ident.error[0] = '\0';
 	mutex_unlock(&ident.lock);
+}
+
+/**
+ * sivshmem_identity_snapshot() - our name and certificate, as of now
+ * @name: filled with our name, %SIVSHMEM_NAME_MAX + 1 bytes, NUL-padded
+ * @cert: filled with our certificate, %SIVSHMEM_CERT_MAX bytes
+ * @cert_len: its length
+ *
+ * A handshake announces these first and signs later, with
+ * sivshmem_identity_sign(), which refuses if the identity changed between.
+ *
+ * Return: 0, or -ENOKEY without a valid identity.
+ */
+int sivshmem_identity_snapshot(char *name, u8 *cert, u16 *cert_len)
+{
+	int err = 0;
+
+	mutex_lock(&ident.lock);
+	if (!ident.valid) {
+		err = -ENOKEY;
+	} else {
+		memset(name, 0, SIVSHMEM_NAME_MAX + 1);
+		strscpy(name, ident.self.name, SIVSHMEM_NAME_MAX + 1);
+		memcpy(cert, ident.self.der, ident.self.len);
+		*cert_len = ident.self.len;
+	}
+	mutex_unlock(&ident.lock);
+	return err;
+}
+
+/**
+ * sivshmem_identity_sign() - sign a transcript with our private key
+ * @cert: the certificate the signature goes with, from a snapshot
+ * @cert_len: its length
+ * @tbs: the transcript
+ * @tbs_len: its length
+ * @sig: filled with the signature, %SIVSHMEM_SIG_MAX bytes
+ * @sig_len: its length
+ *
+ * Context: Process context; sleeps.
+ * Return: 0; -ENOKEY without a valid identity; -ESTALE if the identity is
+ * no longer the one @cert belongs to; or a signing error.
+ */
+int sivshmem_identity_sign(const u8 *cert, u16 cert_len, const u8 *tbs,
+			   size_t tbs_len, u8 *sig, u16 *sig_len)
+{
+	u8 digest[SHA256_DIGEST_SIZE];
+	int err;
+
+	sha256(tbs, tbs_len, digest);
+	mutex_lock(&ident.lock);
+	if (!ident.valid)
+		err = -ENOKEY;
+	else if (ident.self.len != cert_len ||
+		 memcmp(ident.self.der, cert, cert_len))
+		err = -ESTALE;
+	else
+		err = sign_digest(ident.priv, digest, sig, sig_len);
+	mutex_unlock(&ident.lock);
+	return err;
 }

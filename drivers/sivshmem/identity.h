@@ -39,6 +39,11 @@ int sivshmem_identity_sign_auth(const struct sivshmem_tbs_ctx *ctx,
 				u8 *sig, u16 *sig_len);
 int sivshmem_identity_check_host(const u8 *der, u16 len,
 				 struct sivshmem_peer_cert *host);
+int sivshmem_identity_check_peer(const u8 *der, u16 len, const char *name,
+				 struct sivshmem_peer_cert *peer);
+int sivshmem_identity_snapshot(char *name, u8 *cert, u16 *cert_len);
+int sivshmem_identity_sign(const u8 *cert, u16 cert_len, const u8 *tbs,
+			   size_t tbs_len, u8 *sig, u16 *sig_len);
 int sivshmem_identity_verify(const struct sivshmem_peer_cert *signer,
 			     const u8 *tbs, size_t tbs_len,
 			     const u8 *sig, u16 sig_len);
