@@ -89,7 +89,13 @@ void sivshmem_regions_call(void (*fn)(struct sivshmem_region *region))
 	mutex_unlock(&sivshmem_regions_lock);
 }
 
-static struct sivshmem_region *region_get(u32 index)
+/**
+ * sivshmem_region_get() - find a region by index and take a reference
+ * @index: the region index
+ *
+ * Return: the region, or NULL; drop it with sivshmem_region_put().
+ */
+struct sivshmem_region *sivshmem_region_get(u32 index)
 {
 	struct sivshmem_region *region, *found = NULL;
 
@@ -119,7 +125,7 @@ static long ioctl_ping(void __user *uarg)
 	if (args.flags || args.timeout_ms > PING_TIMEOUT_MAX_MS)
 		return -EINVAL;
 
-	region = region_get(args.region);
+	region = sivshmem_region_get(args.region);
 	if (!region)
 		return -ENODEV;
 	err = sivshmem_control_ping(region, args.peer_id, args.timeout_ms, &rtt);
@@ -141,6 +147,10 @@ static long sivshmem_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case SIVSHMEM_IOCTL_PING:
 		return ioctl_ping(uarg);
+	case SIVSHMEM_IOCTL_LISTEN:
+		return sivshmem_ioctl_listen(uarg);
+	case SIVSHMEM_IOCTL_CONNECT:
+		return sivshmem_ioctl_connect(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -156,6 +156,31 @@ static int tx(struct sivshmem_region *region, struct sivshmem_msg *msg)
 	return err;
 }
 
+/**
+ * sivshmem_control_send() - send a message to the host daemon
+ * @region: the region
+ * @msg: the message; its seq and src are filled in
+ *
+ * Return: 0; -ENODEV once the device is going away; -ENOTCONN before the
+ * mailbox is set up; -EAGAIN while the queue is full.
+ */
+int sivshmem_control_send(struct sivshmem_region *region,
+			  struct sivshmem_msg *msg)
+{
+	return tx(region, msg);
+}
+
+/**
+ * sivshmem_control_registered() - whether the host accepted us
+ * @region: the region
+ *
+ * Return: true while registered.
+ */
+bool sivshmem_control_registered(struct sivshmem_region *region)
+{
+	return get_state(region) == SIVSHMEM_STATE_REGISTERED;
+}
+
 /* Starts a registration attempt with a fresh nonce. */
 static int send_register(struct sivshmem_region *region)
 {
@@ -183,6 +208,9 @@ static int send_register(struct sivshmem_region *region)
 		return -EALREADY;
 	}
 	set_state(region, SIVSHMEM_STATE_REGISTERING);
+	/* The host forgets our channels when we register again. */
+	WRITE_ONCE(region->reg_epoch, region->reg_epoch + 1);
+	mod_delayed_work(sivshmem_wq, &region->expire_work, 0);
 	get_random_bytes(region->guest_nonce, SIVSHMEM_NONCE_SIZE);
 	memset(region->host_nonce, 0, SIVSHMEM_NONCE_SIZE);
 	region->auth_cert_len = 0;
@@ -310,7 +338,14 @@ static void setup_work_fn(struct work_struct *work)
 	}
 }
 
-static void drop(struct sivshmem_region *region, const char *why, u16 type)
+/**
+ * sivshmem_control_drop() - count and log a message we refuse
+ * @region: the region
+ * @why: a short reason
+ * @type: the message type
+ */
+void sivshmem_control_drop(struct sivshmem_region *region, const char *why,
+			   u16 type)
 {
 	spin_lock_bh(&region->state_lock);
 	region->rx_dropped++;
@@ -333,6 +368,11 @@ const char *sivshmem_status_name(u32 status)
 	return sivshmem_wire_status_name(status);
 }
 
+static void drop(struct sivshmem_region *region, const char *why, u16 type)
+{
+	sivshmem_control_drop(region, why, type);
+}
+
 static void tbs_ctx(struct sivshmem_region *region,
 		    struct sivshmem_tbs_ctx *ctx)
 {
@@ -343,22 +383,68 @@ static void tbs_ctx(struct sivshmem_region *region,
 	memcpy(ctx->host_nonce, region->host_nonce, SIVSHMEM_NONCE_SIZE);
 }
 
-/* Verifies the host's CHALLENGE and answers with our AUTH. */
-static bool verify_allowed(struct sivshmem_region *region)
+/**
+ * sivshmem_bucket_take() - spend a token if there is one
+ * @b: the bucket; its owner's lock is held
+ * @burst: how many tokens it holds at most
+ * @per_sec: how many it regains per second
+ *
+ * An empty bucket (tokens and refilled zero) counts as full.
+ *
+ * Return: true if a token was spent.
+ */
+bool sivshmem_bucket_take(struct sivshmem_bucket *b, unsigned int burst,
+			  unsigned int per_sec)
 {
 	unsigned long refill;
 
-	lockdep_assert_held(&region->reg_lock);
-	refill = (jiffies - region->verify_refilled) * VERIFY_PER_SEC / HZ;
-	if (refill) {
-		region->verify_tokens = min_t(unsigned long, VERIFY_BURST,
-					      region->verify_tokens + refill);
-		region->verify_refilled = jiffies;
+	if (!b->refilled) {
+		b->tokens = burst;
+		b->refilled = jiffies;
 	}
-	if (!region->verify_tokens)
+	refill = (jiffies - b->refilled) * per_sec / HZ;
+	if (refill) {
+		b->tokens = min_t(unsigned long, burst, b->tokens + refill);
+		b->refilled = jiffies;
+	}
+	if (!b->tokens)
 		return false;
-	region->verify_tokens--;
+	b->tokens--;
 	return true;
+}
+
+static bool verify_allowed(struct sivshmem_region *region)
+{
+	lockdep_assert_held(&region->reg_lock);
+	return sivshmem_bucket_take(&region->verify, VERIFY_BURST,
+				    VERIFY_PER_SEC);
+}
+
+/**
+ * sivshmem_control_verify_host() - check a host signature, rate-limited
+ * @region: the region, registered
+ * @tbs: the transcript
+ * @tbs_len: its length
+ * @sig: the signature, possibly forged
+ *
+ * Context: Process context; takes the registration lock.
+ * Return: 0 if the host whose certificate we verified at registration
+ * signed @tbs; -EBUSY when too many checks were asked for; -EKEYREJECTED.
+ */
+int sivshmem_control_verify_host(struct sivshmem_region *region,
+				 const u8 *tbs, size_t tbs_len,
+				 const struct sivshmem_blob *sig)
+{
+	int err;
+
+	mutex_lock(&region->reg_lock);
+	if (!verify_allowed(region))
+		err = -EBUSY;
+	else
+		err = sivshmem_identity_verify(&region->host, tbs, tbs_len,
+					       sig->data, sig->len);
+	mutex_unlock(&region->reg_lock);
+	return err;
 }
 
 /*
@@ -692,6 +778,16 @@ static void handle(struct sivshmem_region *region, const void *slot)
 	case SIVSHMEM_MSG_PONG:
 		handle_pong(region, &msg);
 		break;
+	case SIVSHMEM_MSG_CONNECT:
+	case SIVSHMEM_MSG_ACCEPT:
+	case SIVSHMEM_MSG_CONFIRM:
+	case SIVSHMEM_MSG_GRANT:
+	case SIVSHMEM_MSG_CLOSE:
+		if (get_state(region) == SIVSHMEM_STATE_REGISTERED)
+			sivshmem_channels_handle(region, &msg);
+		else
+			drop(region, "not registered", msg.type);
+		break;
 	default:
 		drop(region, "not expected by a guest", msg.type);
 		break;
@@ -763,8 +859,6 @@ int sivshmem_control_init(struct sivshmem_region *region)
 	}
 	mutex_init(&region->reg_lock);
 	mutex_init(&region->rx_lock);
-	region->verify_tokens = VERIFY_BURST;
-	region->verify_refilled = jiffies;
 	region->reg_status = SIVSHMEM_REG_STATUS_NONE;
 	INIT_WORK(&region->rx_work, rx_work_fn);
 	INIT_DELAYED_WORK(&region->setup_work, setup_work_fn);

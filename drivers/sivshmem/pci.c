@@ -52,6 +52,15 @@ static irqreturn_t sivshmem_control_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/* A peer moved a channel's ring or notify counter: wake channel I/O. */
+static irqreturn_t sivshmem_channel_irq(int irq, void *data)
+{
+	struct sivshmem_region *region = data;
+
+	wake_up_interruptible_all(&region->data_wq);
+	return IRQ_HANDLED;
+}
+
 static int setup_doorbell(struct sivshmem_region *region)
 {
 	struct pci_dev *pdev = region->pdev;
@@ -75,11 +84,26 @@ static int setup_doorbell(struct sivshmem_region *region)
 		pci_free_irq_vectors(pdev);
 		return err;
 	}
+	/* Without a second vector the region carries no channels. */
+	if (nvec <= SIVSHMEM_VECTOR_CHANNEL)
+		return 0;
+	err = request_irq(pci_irq_vector(pdev, SIVSHMEM_VECTOR_CHANNEL),
+			  sivshmem_channel_irq, 0, region->irq_name, region);
+	if (err) {
+		dev_err(&pdev->dev, "cannot request the channel vector: %d\n",
+			err);
+		free_irq(pci_irq_vector(pdev, SIVSHMEM_VECTOR_CONTROL), region);
+		pci_free_irq_vectors(pdev);
+		return err;
+	}
 	return 0;
 }
 
 static void teardown_doorbell(struct sivshmem_region *region)
 {
+	if (region->nvectors > SIVSHMEM_VECTOR_CHANNEL)
+		free_irq(pci_irq_vector(region->pdev, SIVSHMEM_VECTOR_CHANNEL),
+			 region);
 	free_irq(pci_irq_vector(region->pdev, SIVSHMEM_VECTOR_CONTROL), region);
 	pci_free_irq_vectors(region->pdev);
 	pci_clear_master(region->pdev);
@@ -109,6 +133,7 @@ static int map_bars(struct sivshmem_region *region)
 
 	region->regs = pcim_iomap(pdev, IVSHMEM_REG_BAR, IVSHMEM_REG_SIZE);
 	region->shm_size = pci_resource_len(pdev, IVSHMEM_SHM_BAR);
+	region->shm_phys = pci_resource_start(pdev, IVSHMEM_SHM_BAR);
 	region->shm = pcim_iomap(pdev, IVSHMEM_SHM_BAR, 0);
 	if (!region->regs || !region->shm) {
 		dev_err(&pdev->dev, "cannot map the BARs\n");
@@ -139,6 +164,7 @@ static int sivshmem_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&region->tx_lock);
 	spin_lock_init(&region->state_lock);
 	init_waitqueue_head(&region->ping_wq);
+	sivshmem_channels_init(region);
 
 	err = pcim_enable_device(pdev);
 	if (err)
@@ -180,8 +206,10 @@ static int sivshmem_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 err_del_region:
 	sivshmem_region_del(region);
 err_uninit_control:
+	sivshmem_channels_stop(region);
 	sivshmem_control_stop(region);
 	sivshmem_control_uninit(region);
+	sivshmem_channels_uninit(region);
 err_put_region:
 	sivshmem_region_put(region);
 	return err;
@@ -201,10 +229,12 @@ static void sivshmem_remove(struct pci_dev *pdev)
 	 * d) An ioctl still holding a reference only sees the dead state.
 	 */
 	sivshmem_region_del(region);
+	sivshmem_channels_stop(region);
 	sivshmem_control_stop(region);
 	if (region->doorbell)
 		teardown_doorbell(region);
 	sivshmem_control_uninit(region);
+	sivshmem_channels_uninit(region);
 	pci_set_drvdata(pdev, NULL);
 	sivshmem_region_put(region);
 }

@@ -6,6 +6,8 @@
  *   sivshmem_regions_lock (chardev.c, region lookup)
  *   region->ping_lock     (one control-plane ping at a time)
  *   region->rx_lock       (the to_guest queue indices)
+ *   region->chan_lock     (channels, listeners, handshakes: connect.c)
+ *   channel->lock         (channel state against page faults)
  *   region->reg_lock      (the registration in progress)
  *   identity lock         (identity.c)
  *   region->tx_lock       (the to_host queue)
@@ -23,6 +25,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -57,6 +60,19 @@ enum sivshmem_state {
 };
 
 /**
+ * struct sivshmem_bucket - a token bucket: a burst, then a steady rate
+ * @tokens: what may still be spent
+ * @refilled: when @tokens was last refilled, in jiffies
+ */
+struct sivshmem_bucket {
+	unsigned int tokens;
+	unsigned long refilled;
+};
+
+bool sivshmem_bucket_take(struct sivshmem_bucket *b, unsigned int burst,
+			  unsigned int per_sec);
+
+/**
  * struct sivshmem_region - one bound ivshmem device
  * @kref: the PCI binding holds one reference, each ioctl in flight another
  * @node: entry in the list of regions (sivshmem_regions_lock)
@@ -65,6 +81,7 @@ enum sivshmem_state {
  * @regs: BAR0 registers
  * @shm: BAR2, the shared region; only ever accessed through copies
  * @shm_size: size of BAR2
+ * @shm_phys: bus address of BAR2, for mapping channel pages
  * @doorbell: true for ivshmem-doorbell (MSI-X), false for ivshmem-plain
  * @nvectors: MSI-X vectors allocated
  * @irq_name: name of the control interrupt (devres-managed)
@@ -85,15 +102,16 @@ enum sivshmem_state {
  * @tx_buf: private encoding of the message being sent
  * @reg_lock: protects the registration in progress: @guest_nonce,
  *	@host_nonce, @host, @host_verified, @auth_cert, @auth_cert_len,
- *	@verify_tokens, @verify_refilled
+ *	@verify
  * @guest_nonce: nonce of our current REGISTER
  * @host_nonce: nonce of the CHALLENGE we answered, zero before
  * @host: the last host certificate a CHALLENGE carried, verified
  * @host_verified: when @host was last checked against the trust anchor
  * @auth_cert: the certificate our AUTH carried (the ACK signs it)
  * @auth_cert_len: its length
- * @verify_tokens: signature checks of host messages we may still spend
- * @verify_refilled: when @verify_tokens was last refilled
+ * @verify: signature checks of host messages we may still spend
+ * @reg_epoch: registrations started so far; channels of an older one are
+ *	forgotten by the host
  * @rx_lock: protects @rx_tail, @rx_seq, @rx_buf and @rx_out_of_seq
  * @rx_tail: our private copy of to_guest.ctl.tail
  * @rx_seq: sequence number expected next in to_guest, 0 before the ACK
@@ -113,6 +131,18 @@ enum sivshmem_state {
  * @pings_received: pings answered for other peers
  * @last_ping_from: peer ID of the last ping received
  * @rx_dropped: control messages dropped as malformed or unexpected
+ * @chan_lock: protects @channels, @listeners, @nr_channels, @chan_dead,
+ *	@connect_rate and every handshake (connect.c)
+ * @channels: channels of this region, in a handshake or open
+ * @listeners: listeners of this region
+ * @nr_channels: entries in @channels
+ * @chan_dead: the device is going away: no new channel or listener
+ * @connect_rate: CONNECTs each peer may still make us answer
+ * @data_wq: channel I/O waits here; the channel vector wakes it
+ * @io_sem: held for reading while channel I/O touches @shm, for writing
+ *	while the device goes away
+ * @expire_work: ends handshakes past their deadline and channels of an
+ *	older registration
  */
 struct sivshmem_region {
 	struct kref kref;
@@ -122,6 +152,7 @@ struct sivshmem_region {
 	void __iomem *regs;
 	void __iomem *shm;
 	u64 shm_size;
+	phys_addr_t shm_phys;
 	bool doorbell;
 	int nvectors;
 	const char *irq_name;
@@ -152,8 +183,8 @@ struct sivshmem_region {
 	u8 *auth_cert;
 	u16 auth_cert_len;
 	unsigned long host_verified;
-	unsigned int verify_tokens;
-	unsigned long verify_refilled;
+	struct sivshmem_bucket verify;
+	unsigned int reg_epoch;
 
 	/* protects the to_guest indices and the receive buffer */
 	struct mutex rx_lock;
@@ -176,6 +207,17 @@ struct sivshmem_region {
 	u64 pings_received;
 	u32 last_ping_from;
 	u64 rx_dropped;
+
+	/* channels: connect.c and channel.c */
+	struct mutex chan_lock;
+	struct list_head channels;
+	struct list_head listeners;
+	unsigned int nr_channels;
+	bool chan_dead;
+	struct sivshmem_bucket connect_rate[SIVSHMEM_MAX_PEERS];
+	wait_queue_head_t data_wq;
+	struct rw_semaphore io_sem;
+	struct delayed_work expire_work;
 };
 
 /* control.c */
@@ -190,6 +232,23 @@ int sivshmem_control_ping(struct sivshmem_region *region, u32 peer_id,
 			  unsigned int timeout_ms, u64 *rtt_ns);
 const char *sivshmem_state_name(enum sivshmem_state state);
 const char *sivshmem_status_name(u32 status);
+int sivshmem_control_send(struct sivshmem_region *region,
+			  struct sivshmem_msg *msg);
+bool sivshmem_control_registered(struct sivshmem_region *region);
+void sivshmem_control_drop(struct sivshmem_region *region, const char *why,
+			   u16 type);
+int sivshmem_control_verify_host(struct sivshmem_region *region,
+				 const u8 *tbs, size_t tbs_len,
+				 const struct sivshmem_blob *sig);
+
+/* connect.c */
+void sivshmem_channels_init(struct sivshmem_region *region);
+void sivshmem_channels_stop(struct sivshmem_region *region);
+void sivshmem_channels_uninit(struct sivshmem_region *region);
+void sivshmem_channels_handle(struct sivshmem_region *region,
+			      const struct sivshmem_msg *msg);
+long sivshmem_ioctl_listen(void __user *uarg);
+long sivshmem_ioctl_connect(void __user *uarg);
 
 /* chardev.c */
 int sivshmem_chardev_init(void);
@@ -197,6 +256,7 @@ void sivshmem_chardev_uninit(void);
 int sivshmem_region_add(struct sivshmem_region *region);
 void sivshmem_region_del(struct sivshmem_region *region);
 void sivshmem_region_put(struct sivshmem_region *region);
+struct sivshmem_region *sivshmem_region_get(u32 index);
 void sivshmem_regions_call(void (*fn)(struct sivshmem_region *region));
 
 /* pci.c */
