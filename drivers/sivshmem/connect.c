@@ -946,6 +946,8 @@ void sivshmem_channels_stop(struct sivshmem_region *region)
 	mutex_lock(&region->chan_lock);
 	region->chan_dead = true;
 	list_for_each_entry_safe(ch, next, &region->channels, node) {
+		/* UNREGISTER tells the host about all of them at once. */
+		ch->close_sent = true;
 		if (ch->state == SIVSHMEM_CHAN_HANDSHAKE) {
 			fail_handshake(ch, -ENODEV, SIVSHMEM_STATUS_PEER_GONE);
 			continue;
