@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (C) 2026 The sivshmem authors. */
 /*
- * Everything a guest sends in an AUTH (name, certificate, signature) is
+ * Everything a guest sends in an AUTH (name, certificate, signature), and
+ * the certificates and signatures of a channel's ACCEPT and CONFIRM, is
  * hostile input: the certificate is parsed from the daemon's private copy
  * of the slot with d2i_X509() and must use every byte, it is verified
  * against a store that holds only the CA, and its subject must name exactly
@@ -350,7 +351,8 @@ static bool verify_sig(EVP_PKEY *key, const u8 *tbs, size_t len,
 	return ok;
 }
 
-static bool is_revoked(const struct sivd_auth *a, const char *serial)
+/* @serial as serial_hex() writes it. */
+bool sivd_auth_revoked(const struct sivd_auth *a, const char *serial)
 {
 	unsigned int i;
 
@@ -361,32 +363,28 @@ static bool is_revoked(const struct sivd_auth *a, const char *serial)
 }
 
 /*
- * Checks an AUTH, cheapest first. Returns the status for the ACK; on
- * failure @why says what was wrong. @serial (SIVD_SERIAL_HEX_MAX + 1
- * bytes) gets the certificate's serial once it parsed, else "".
+ * Checks a guest certificate and a signature made with its key, cheapest
+ * first: the certificate must chain to the CA, be a guest (OU=guest, not a
+ * CA) certificate issued to @vm_name and not be revoked, and @sig must be
+ * its signature over @tbs. Returns %SIVSHMEM_STATUS_OK, or AUTH_FAILED,
+ * WRONG_NAME (issued to another VM) or REVOKED with the reason in @why.
+ * @serial (SIVD_SERIAL_HEX_MAX + 1 bytes) gets the certificate's serial
+ * once it parsed, else "".
  */
-u32 sivd_auth_guest(struct sivd_auth *a, const char *vm_name,
-		    const struct sivshmem_msg *m,
-		    const struct sivshmem_tbs_ctx *ctx, char *serial,
-		    char *why, size_t whylen)
+u32 sivd_auth_check(struct sivd_auth *a, const char *vm_name,
+		    const struct sivshmem_blob *cert, const u8 *tbs,
+		    size_t tbs_len, const struct sivshmem_blob *sig,
+		    char *serial, char *why, size_t whylen)
 {
 	char ou[SIVSHMEM_NAME_MAX + 1], cn[SIVSHMEM_NAME_MAX + 1] = "";
-	u8 tbs[SIVSHMEM_TBS_MAX];
 	u32 status = SIVSHMEM_STATUS_AUTH_FAILED;
 	X509 *x = NULL;
-	size_t len;
 	int err;
 
 	serial[0] = '\0';
-	if (strcmp(m->auth.name, vm_name)) {
-		snprintf(why, whylen,
-			 "name %s is not the name configured for this socket",
-			 m->auth.name);
-		return SIVSHMEM_STATUS_WRONG_NAME;
-	}
 	/* Guests send DER; pki_cert_parse() refuses trailing bytes. */
-	x = memmem(m->auth.cert.data, m->auth.cert.len, "-----BEGIN ", 11) ?
-	    NULL : pki_cert_parse(m->auth.cert.data, m->auth.cert.len);
+	x = memmem(cert->data, cert->len, "-----BEGIN ", 11) ?
+	    NULL : pki_cert_parse(cert->data, cert->len);
 	if (!x) {
 		ERR_clear_error();
 		snprintf(why, whylen, "certificate does not parse");
@@ -424,16 +422,13 @@ u32 sivd_auth_guest(struct sivd_auth *a, const char *vm_name,
 		goto out;
 	}
 	sivd_auth_reload_revoked(a);
-	if (is_revoked(a, serial)) {
+	if (sivd_auth_revoked(a, serial)) {
 		snprintf(why, whylen, "certificate (serial %s) is revoked",
 			 serial);
 		status = SIVSHMEM_STATUS_REVOKED;
 		goto out;
 	}
-	len = sivshmem_wire_tbs_auth(tbs, sizeof(tbs), ctx, a->host_cert,
-				     a->host_cert_len, m->auth.name,
-				     m->auth.cert.data, m->auth.cert.len);
-	if (!verify_sig(X509_get0_pubkey(x), tbs, len, &m->auth.sig)) {
+	if (!verify_sig(X509_get0_pubkey(x), tbs, tbs_len, sig)) {
 		snprintf(why, whylen,
 			 "signature does not verify with the certificate (serial %s)",
 			 serial);
@@ -444,6 +439,32 @@ out:
 	X509_free(x);
 	ERR_clear_error();
 	return status;
+}
+
+/*
+ * Checks an AUTH: the name first, then sivd_auth_check() of its
+ * certificate and its signature over the auth transcript.
+ */
+u32 sivd_auth_guest(struct sivd_auth *a, const char *vm_name,
+		    const struct sivshmem_msg *m,
+		    const struct sivshmem_tbs_ctx *ctx, char *serial,
+		    char *why, size_t whylen)
+{
+	u8 tbs[SIVSHMEM_TBS_MAX];
+	size_t len;
+
+	serial[0] = '\0';
+	if (strcmp(m->auth.name, vm_name)) {
+		snprintf(why, whylen,
+			 "name %s is not the name configured for this socket",
+			 m->auth.name);
+		return SIVSHMEM_STATUS_WRONG_NAME;
+	}
+	len = sivshmem_wire_tbs_auth(tbs, sizeof(tbs), ctx, a->host_cert,
+				     a->host_cert_len, m->auth.name,
+				     m->auth.cert.data, m->auth.cert.len);
+	return sivd_auth_check(a, vm_name, &m->auth.cert, tbs, len,
+			       &m->auth.sig, serial, why, whylen);
 }
 
 /* The first field of a line, if it is a serial number in hex. */
@@ -540,6 +561,7 @@ static int load_revoked(struct sivd_auth *a, bool startup)
 	a->rev_dev = st.st_dev;
 	a->rev_ino = st.st_ino;
 	a->rev_size = st.st_size;
+	a->rev_epoch++;
 	log_info("revoked %s: %u revoked certificate%s", a->revoked_path, n,
 		 n == 1 ? "" : "s");
 	return 0;

@@ -37,6 +37,8 @@ struct sivd_auth {
 	off_t rev_size;
 	char (*revoked)[SIVD_SERIAL_HEX_MAX + 1];
 	unsigned int nr_revoked;
+	/* Counts the times the list was read, so users can tell it changed. */
+	unsigned long rev_epoch;
 	struct sivd_ratelimit rl;
 };
 
@@ -44,10 +46,15 @@ int sivd_auth_init(struct sivd_auth *a, const struct sivd_config *cfg);
 void sivd_auth_free(struct sivd_auth *a);
 int sivd_auth_sign(const struct sivd_auth *a, const u8 *tbs, size_t len,
 		   u8 *sig, size_t *sig_len);
+u32 sivd_auth_check(struct sivd_auth *a, const char *vm_name,
+		    const struct sivshmem_blob *cert, const u8 *tbs,
+		    size_t tbs_len, const struct sivshmem_blob *sig,
+		    char *serial, char *why, size_t whylen);
 u32 sivd_auth_guest(struct sivd_auth *a, const char *vm_name,
 		    const struct sivshmem_msg *m,
 		    const struct sivshmem_tbs_ctx *ctx, char *serial,
 		    char *why, size_t whylen);
 void sivd_auth_reload_revoked(struct sivd_auth *a);
+bool sivd_auth_revoked(const struct sivd_auth *a, const char *serial);
 
 #endif /* _SIVD_AUTH_H */

@@ -649,5 +649,14 @@ void sivd_config_usage(FILE *f)
 		"Config file directives: region-size SIZE, vectors N, vm NAME SOCKET,\n"
 		"host-cert FILE, host-key FILE, ca-cert FILE, revoked FILE,\n"
 		"offer VM SERVICE [SERVICE...], use VM SERVICE [SERVICE...].\n"
-		"Certificates and keys may be PEM or DER.\n");
+		"Certificates and keys may be PEM or DER.\n"
+		"\n"
+		"Channels: a VM may connect to SERVICE in another VM only if it has\n"
+		"'use VM SERVICE' and the other has 'offer VM SERVICE'. The daemon\n"
+		"relays the handshake, checks both VMs' certificates (and the revoked\n"
+		"list, re-read when its file changes) and grants the channel pages of\n"
+		"the region's channel area, zeroed. Handshakes time out after 10 s;\n"
+		"a VM may be an end of 256 channels (1024 in all) and may send 32\n"
+		"CONNECTs a second. A channel's pages are freed once both ends have\n"
+		"closed it or left; channels of a revoked certificate are closed.\n");
 }

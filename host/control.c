@@ -68,26 +68,43 @@ static int tx_space(struct sivd_vm *q, u32 *space)
 }
 
 /* The caller has checked that there is a free slot. */
-static void write_slot(struct sivd_vm *q, struct sivshmem_msg *msg)
+static void write_raw(struct sivd_vm *q, u64 *buf, size_t len)
 {
 	struct sivshmem_queue *qu = &q->mbox->to_guest;
-	u64 buf[SIVSHMEM_MSG_SLOT_SIZE / sizeof(u64)];
-	size_t len;
+	struct sivshmem_msg_hdr *hdr = (struct sivshmem_msg_hdr *)buf;
 
-	msg->seq = ++q->tx_seq;
-	msg->dst = q->id;
-	len = sivshmem_wire_msg_encode(msg, buf, sizeof(buf));
-	if (!len) {
-		log_err("vm %s: cannot encode %s", q->name,
-			sivshmem_wire_msg_name(msg->type));
-		q->tx_seq--;
-		return;
-	}
+	hdr->seq = htole64(++q->tx_seq);
 	memcpy(qu->slots[q->tx_head % SIVSHMEM_QUEUE_SLOTS], buf, len);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	q->tx_head++;
 	store_idx(&qu->ctl.head, q->tx_head);
 	sivd_ring(q, SIVSHMEM_VECTOR_CONTROL);
+}
+
+/* Encodes @msg for @q's queue; the sequence number comes with write_raw(). */
+static size_t encode_for(struct sivd_vm *q, const struct sivshmem_msg *msg,
+			 u64 *buf)
+{
+	struct sivshmem_msg m = *msg;
+	size_t len;
+
+	m.seq = 0;
+	m.dst = q->id;
+	len = sivshmem_wire_msg_encode(&m, buf, SIVSHMEM_MSG_SLOT_SIZE);
+	if (!len)
+		log_err("vm %s: cannot encode %s", q->name,
+			sivshmem_wire_msg_name(msg->type));
+	return len;
+}
+
+/* The caller has checked that there is a free slot. */
+static void write_slot(struct sivd_vm *q, const struct sivshmem_msg *msg)
+{
+	u64 buf[SIVSHMEM_MSG_SLOT_SIZE / sizeof(u64)];
+	size_t len = encode_for(q, msg, buf);
+
+	if (len)
+		write_raw(q, buf, len);
 }
 
 static void peers_msg(struct sivd *d, struct sivshmem_msg *msg)
@@ -120,12 +137,11 @@ void sivd_ctl_flush(struct sivd_vm *q)
 		return;
 	}
 	for (; space && q->pend_count; space--) {
-		/* Its signature stays put: nothing produces meanwhile. */
 		struct sivd_pending *e = &q->pending[q->pend_first];
 
 		q->pend_first = (q->pend_first + 1) % SIVD_PENDING_MAX;
 		q->pend_count--;
-		write_slot(q, &e->msg);
+		write_raw(q, e->slot, e->len);
 	}
 	if (space && q->peers_dirty) {
 		peers_msg(q->d, &msg);
@@ -136,10 +152,12 @@ void sivd_ctl_flush(struct sivd_vm *q)
 		sivd_ring(q, SIVSHMEM_VECTOR_CONTROL);
 }
 
-/* Queued behind the backlog, so a guest sees host messages in order. */
-static void produce(struct sivd_vm *q, const struct sivshmem_msg *msg)
+/*
+ * Queued behind the backlog, so a guest sees host messages in order. The
+ * message is encoded right away: its blobs need not outlive the call.
+ */
+void sivd_ctl_send(struct sivd_vm *q, const struct sivshmem_msg *msg)
 {
-	struct sivshmem_blob *sig = NULL;
 	struct sivd_pending *e;
 	unsigned int slot;
 
@@ -151,15 +169,9 @@ static void produce(struct sivd_vm *q, const struct sivshmem_msg *msg)
 	}
 	slot = (q->pend_first + q->pend_count) % SIVD_PENDING_MAX;
 	e = &q->pending[slot];
-	e->msg = *msg;
-	if (msg->type == SIVSHMEM_MSG_REGISTER_ACK)
-		sig = &e->msg.reg_ack.sig;
-	else if (msg->type == SIVSHMEM_MSG_CHALLENGE)
-		sig = &e->msg.challenge.sig;
-	if (sig) {
-		memcpy(e->sig, sig->data, sig->len);
-		sig->data = e->sig;
-	}
+	e->len = encode_for(q, msg, e->slot);
+	if (!e->len)
+		return;
 	q->pend_count++;
 	sivd_ctl_flush(q);
 }
@@ -177,8 +189,10 @@ static void broadcast_peers(struct sivd *d)
 	}
 }
 
+/* Also when @vm only started a new registration: its channels are gone. */
 static void unregister(struct sivd_vm *vm)
 {
+	sivd_chan_vm_gone(vm);
 	if (!sivd_vm_registered(vm)) {
 		vm->reg_state = SIVD_REG_IDLE;
 		return;
@@ -235,7 +249,7 @@ static void send_ack(struct sivd_vm *vm, u32 status, const u8 *guest_cert,
 	memcpy(ack.reg_ack.host_nonce, vm->host_nonce, SIVSHMEM_NONCE_SIZE);
 	ack.reg_ack.sig.data = sig;
 	ack.reg_ack.sig.len = sig_len;
-	produce(vm, &ack);
+	sivd_ctl_send(vm, &ack);
 }
 
 static int send_challenge(struct sivd_vm *vm)
@@ -272,22 +286,14 @@ static int send_challenge(struct sivd_vm *vm)
 	memcpy(ch.challenge.host_nonce, vm->host_nonce, SIVSHMEM_NONCE_SIZE);
 	ch.challenge.sig.data = sig;
 	ch.challenge.sig.len = sig_len;
-	produce(vm, &ch);
+	sivd_ctl_send(vm, &ch);
 	return 0;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* Each REGISTER costs an RSA signature: at most so many per second. */
 static bool register_allowed(struct sivd_vm *vm)
 {
-	long now = now_ms();
+	long now = sivd_now_ms();
 
 	if (!vm->reg_count || now - vm->reg_window_ms >= 1000) {
 		vm->reg_window_ms = now;
@@ -352,6 +358,8 @@ static void handle_auth(struct sivd_vm *vm, const struct sivshmem_msg *m)
 	status = sivd_auth_guest(&vm->d->auth, vm->name, m, &ctx, serial, why,
 				 sizeof(why));
 	send_ack(vm, status, m->auth.cert.data, m->auth.cert.len);
+	/* The check may have re-read the revocation list. */
+	sivd_chan_check_revoked(vm->d);
 	if (status != SIVSHMEM_STATUS_OK) {
 		vm->reg_state = SIVD_REG_IDLE;
 		vm_warn(vm, "registration refused (%s): %s",
@@ -391,7 +399,7 @@ static void host_pong(struct sivd_vm *vm, u64 cookie, u32 status)
 		.ping = { .cookie = cookie, .status = status },
 	};
 
-	produce(vm, &pong);
+	sivd_ctl_send(vm, &pong);
 }
 
 static bool has_room(struct sivd_vm *q)
@@ -431,7 +439,7 @@ static void handle_pong(struct sivd_vm *vm, const struct sivshmem_msg *m)
 		return;
 	}
 	fwd.src = vm->id;
-	produce(q, &fwd);
+	sivd_ctl_send(q, &fwd);
 }
 
 /* Source and sequence first: the rest of a message is checked per type. */
@@ -476,6 +484,11 @@ static void handle_msg(struct sivd_vm *vm, const void *slot)
 		return handle_ping(vm, &m);
 	case SIVSHMEM_MSG_PONG:
 		return handle_pong(vm, &m);
+	case SIVSHMEM_MSG_CONNECT:
+	case SIVSHMEM_MSG_ACCEPT:
+	case SIVSHMEM_MSG_CONFIRM:
+	case SIVSHMEM_MSG_CLOSE:
+		return sivd_chan_msg(vm, &m, sivd_now_ms());
 	}
 	reject(vm, "type %llu is for guests only", m.type, 0);
 }

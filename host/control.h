@@ -14,5 +14,6 @@ void sivd_ctl_reset(struct sivd_vm *vm);
 void sivd_ctl_consume(struct sivd_vm *vm);
 void sivd_ctl_flush(struct sivd_vm *vm);
 void sivd_ctl_vm_gone(struct sivd_vm *vm);
+void sivd_ctl_send(struct sivd_vm *q, const struct sivshmem_msg *msg);
 
 #endif /* _SIVD_CONTROL_H */

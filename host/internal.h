@@ -10,8 +10,10 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "auth.h"
+#include "channel.h"
 #include "config.h"
 #include "log.h"
 #include "region.h"
@@ -30,12 +32,14 @@ enum sivd_reg_state {
 };
 
 /*
- * A held-back message. Its signature lives here; a certificate blob only
- * ever points at the host certificate, which lives as long as the daemon.
+ * A held-back message, encoded when it was produced: forwarded messages
+ * carry certificates and signatures that live in the slot copy they were
+ * decoded from, which is gone by the time the message is written. Only the
+ * sequence number is filled in later.
  */
 struct sivd_pending {
-	struct sivshmem_msg msg;
-	u8 sig[SIVSHMEM_SIG_MAX];
+	u32 len;
+	u64 slot[SIVSHMEM_MSG_SLOT_SIZE / sizeof(u64)];
 };
 
 struct sivd_vm_stats {
@@ -91,6 +95,7 @@ struct sivd {
 	bool stop;
 	u64 peers_epoch;
 	struct sivd_ratelimit header_rl;
+	struct sivd_chans chans;
 	unsigned int nr_vms;
 	struct sivd_vm vms[SIVSHMEM_MAX_PEERS];
 };
@@ -120,6 +125,14 @@ static inline bool sivd_vm_registered(const struct sivd_vm *vm)
 static inline bool sivd_vm_connected(const struct sivd_vm *vm)
 {
 	return vm->conn_fd >= 0;
+}
+
+static inline s64 sivd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000L;
 }
 
 void sivd_ring(struct sivd_vm *vm, unsigned int vector);

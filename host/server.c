@@ -102,6 +102,7 @@ static int setup(struct sivd *d)
 		return ret;
 	}
 	init_vms(d);
+	sivd_chan_init(d);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0)
 		return -errno;
@@ -231,6 +232,7 @@ static void tick(struct sivd *d)
 	if (sivd_region_restore_header(&d->region))
 		sivd_log_limited(&d->header_rl, SIVD_LOG_WARN,
 				 "region header was overwritten; restored it");
+	sivd_chan_tick(d, sivd_now_ms());
 	/* Retry what full queues held back; guests do not always ring. */
 	for (i = 1; i <= d->nr_vms; i++)
 		sivd_ctl_flush(&d->vms[i]);

@@ -920,6 +920,137 @@ static void test_corrupt_tail(void **state)
 	tg_expect_pong(g, 0, 1, SIVSHMEM_STATUS_UNKNOWN_PEER);
 }
 
+/* T as both guests compute it, from the forwarded CONNECT and the ACCEPT. */
+static void chan_transcript(struct tguest *g, const struct sivshmem_msg *c,
+			    const struct sivshmem_msg *a, u8 *t)
+{
+	struct sivshmem_chan_tbs ct;
+	u8 tbs[SIVSHMEM_TBS_MAX];
+	unsigned int n;
+	size_t len;
+
+	sivshmem_wire_chan_tbs_init(&ct, g->layout.generation, c);
+	memcpy(ct.nonce_r, a->accept.nonce, SIVSHMEM_NONCE_SIZE);
+	memcpy(ct.pub_r, a->accept.pub, SIVSHMEM_KEY_SIZE);
+	len = sivshmem_wire_tbs_channel(tbs, sizeof(tbs), &ct);
+	assert_int_equal(EVP_Digest(tbs, len, t, &n, EVP_sha256(), NULL), 1);
+}
+
+/* A whole channel through the running daemon: sockets, doorbells, timer. */
+static void test_channel(void **state)
+{
+	struct fx *fx = *state;
+	const unsigned int one[] = { 1 };
+	struct tguest *g1 = &fx->g[1], *g2 = &fx->g[2];
+	const struct tg_cred *c1, *c2;
+	u8 tbs[SIVSHMEM_TBS_MAX], sig[SIVSHMEM_SIG_MAX], t[SIVSHMEM_HASH_SIZE];
+	struct sivshmem_msg m, fwd, acc, gr1, gr2;
+	u64 id, off;
+	size_t len;
+	u16 sig_len;
+
+	join(fx, 1, NULL, 0);
+	tg_register(g1, 1, 1, 1 << 1);
+	join(fx, 2, one, 1);
+	tg_expect_peer(g1, 2);
+	tg_register(g2, 2, 2, 1 << 1 | 1 << 2);
+	tg_recv_msg(g1, &m);
+	assert_int_equal(m.type, SIVSHMEM_MSG_PEERS);
+	c1 = tg_own_cred(g1);
+	c2 = tg_own_cred(g2);
+
+	memset(&m, 0, sizeof(m));
+	m.type = SIVSHMEM_MSG_CONNECT;
+	m.connect.conn_id = 42;
+	m.connect.size = 64 << 10;
+	strcpy(m.connect.initiator, "vm2");
+	strcpy(m.connect.responder, "vm1");
+	strcpy(m.connect.service, "echo");
+	tg_nonce(m.connect.nonce, 42);
+	memset(m.connect.pub, 0x42, SIVSHMEM_KEY_SIZE);
+	tg_send(g2, &m);
+	tg_recv_msg(g1, &fwd);
+	assert_int_equal(fwd.type, SIVSHMEM_MSG_CONNECT);
+	assert_int_equal(fwd.src, 2);
+	assert_int_equal(fwd.connect.initiator_id, 2);
+	assert_int_equal(fwd.connect.responder_id, 1);
+	id = fwd.connect.chan_id;
+	assert_int_not_equal(id, 0);
+
+	memset(&acc, 0, sizeof(acc));
+	acc.type = SIVSHMEM_MSG_ACCEPT;
+	acc.dst = 2;
+	acc.accept.chan_id = id;
+	acc.accept.conn_id = 42;
+	tg_nonce(acc.accept.nonce, 43);
+	memset(acc.accept.pub, 0x43, SIVSHMEM_KEY_SIZE);
+	chan_transcript(g1, &fwd, &acc, t);
+	len = sivshmem_wire_tbs_accept(tbs, sizeof(tbs), t, c1->cert,
+				       c1->cert_len);
+	tg_sign(c1->key, tbs, len, sig, &sig_len);
+	acc.accept.cert.data = c1->cert;
+	acc.accept.cert.len = c1->cert_len;
+	acc.accept.sig.data = sig;
+	acc.accept.sig.len = sig_len;
+	tg_send(g1, &acc);
+	tg_recv_msg(g2, &m);
+	assert_int_equal(m.type, SIVSHMEM_MSG_ACCEPT);
+	assert_int_equal(m.src, 1);
+	assert_int_equal(m.accept.cert.len, c1->cert_len);
+	assert_memory_equal(m.accept.cert.data, c1->cert, c1->cert_len);
+
+	memset(&m, 0, sizeof(m));
+	m.type = SIVSHMEM_MSG_CONFIRM;
+	m.dst = 1;
+	m.confirm.chan_id = id;
+	m.confirm.conn_id = 42;
+	len = sivshmem_wire_tbs_confirm(tbs, sizeof(tbs), t, c2->cert,
+					c2->cert_len);
+	tg_sign(c2->key, tbs, len, sig, &sig_len);
+	m.confirm.cert.data = c2->cert;
+	m.confirm.cert.len = c2->cert_len;
+	m.confirm.sig.data = sig;
+	m.confirm.sig.len = sig_len;
+	tg_send(g2, &m);
+	tg_recv_msg(g1, &m);
+	assert_int_equal(m.type, SIVSHMEM_MSG_CONFIRM);
+	tg_recv_msg(g1, &gr1);
+	tg_recv_msg(g2, &gr2);
+	assert_int_equal(gr1.type, SIVSHMEM_MSG_GRANT);
+	assert_int_equal(gr2.type, SIVSHMEM_MSG_GRANT);
+	assert_int_equal(gr1.grant.status, SIVSHMEM_STATUS_OK);
+	assert_int_equal(gr1.grant.chan_id, id);
+	assert_int_equal(gr1.grant.size, 64 << 10);
+	assert_memory_equal(gr1.grant.transcript, t, SIVSHMEM_HASH_SIZE);
+	off = gr1.grant.offset;
+	assert_int_equal(off, g1->layout.channel_offset);
+	assert_int_equal(gr2.grant.offset, off);
+	len = sivshmem_wire_tbs_grant(tbs, sizeof(tbs), g2->layout.generation,
+				      &gr2);
+	assert_true(tg_verify(tg_host_cred()->key, tbs, len,
+			      gr2.grant.sig.data, gr2.grant.sig.len));
+	/* The very same pages in both VMs. */
+	memcpy((char *)g1->shm + off + 4096, "hello", 6);
+	assert_string_equal((char *)g2->shm + off + 4096, "hello");
+
+	memset(&m, 0, sizeof(m));
+	m.type = SIVSHMEM_MSG_CLOSE;
+	m.close.chan_id = id;
+	m.close.status = SIVSHMEM_STATUS_CLOSED;
+	tg_send(g2, &m);
+	tg_recv_msg(g1, &m);
+	assert_int_equal(m.type, SIVSHMEM_MSG_CLOSE);
+	assert_int_equal(m.close.chan_id, id);
+	assert_int_equal(m.close.status, SIVSHMEM_STATUS_CLOSED);
+	/* vm1 goes away without closing: the pages are zeroed all the same. */
+	tg_close(g1);
+	tg_expect_gone(g2, 1);
+	tg_recv_msg(g2, &m);
+	assert_int_equal(m.type, SIVSHMEM_MSG_PEERS);
+	assert_int_equal(((char *)g2->shm)[off + 4096], 0);
+	assert_int_equal(tg_try_recv_msg(g2, &m, QUIET_MS), -ETIMEDOUT);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -958,6 +1089,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_header_restored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channel, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("sivshmemd", tests, group_setup,
