@@ -752,7 +752,8 @@ struct sivshmem_accept_args {
  * ``EFAULT``, ``EAGAIN`` (nothing waiting and non-blocking), ``ETIMEDOUT``,
  * ``EINTR``, ``ENODEV``, ``ENOMEM`` or ``EMFILE``.
  */
-#define SIVSHMEM_LISTENER_IOCTL_ACCEPT	_IOWR(SIVSHMEM_IOCTL_MAGIC, 0x10, struct sivshmem_accept_args)
+#define SIVSHMEM_LISTENER_IOCTL_ACCEPT \
+	_IOWR(SIVSHMEM_IOCTL_MAGIC, 0x10, struct sivshmem_accept_args)
 
 /* sivshmem_channel_info.state */
 #define SIVSHMEM_CHANNEL_OPEN		0
@@ -807,7 +808,8 @@ struct sivshmem_channel_info {
  * Context: Process context.
  * Return: 0; -1 with errno ``EFAULT``.
  */
-#define SIVSHMEM_CHANNEL_IOCTL_INFO	_IOR(SIVSHMEM_IOCTL_MAGIC, 0x20, struct sivshmem_channel_info)
+#define SIVSHMEM_CHANNEL_IOCTL_INFO \
+	_IOR(SIVSHMEM_IOCTL_MAGIC, 0x20, struct sivshmem_channel_info)
 
 /* sivshmem_notify_args.flags */
 #define SIVSHMEM_NOTIFY_RING		(1U << 0)
@@ -839,6 +841,7 @@ struct sivshmem_notify_args {
  * Return: 0; -1 with errno ``EINVAL``, ``EFAULT``, ``EPIPE`` (ringing a
  * peer that has gone) or ``ENODEV``.
  */
-#define SIVSHMEM_CHANNEL_IOCTL_NOTIFY	_IOWR(SIVSHMEM_IOCTL_MAGIC, 0x21, struct sivshmem_notify_args)
+#define SIVSHMEM_CHANNEL_IOCTL_NOTIFY \
+	_IOWR(SIVSHMEM_IOCTL_MAGIC, 0x21, struct sivshmem_notify_args)
 
 #endif /* _UAPI_LINUX_SIVSHMEM_H */
