@@ -1145,13 +1145,14 @@ EXPORT_SYMBOL_IF_KUNIT(sivshmem_wire_chan_geometry);
  */
 static int ring_used(u32 head, u32 tail, u32 ring_size, u32 *used)
 {
-	u32 wrap = 2 * ring_size;
+	u32 wrap = 2 * ring_size, n;
 
 	if (!ring_size || head >= wrap || tail >= wrap)
 		return -EPROTO;
-	*used = head >= tail ? head - tail : wrap - tail + head;
-	if (*used > ring_size)
+	n = head >= tail ? head - tail : wrap - tail + head;
+	if (n > ring_size)
 		return -EPROTO;
+	*used = n;
 	return 0;
 }
 
