@@ -54,6 +54,7 @@ struct sivshmem_listener;
  * @hs: the handshake, until it ends (chan_lock)
  * @deadline: when the handshake times out, in jiffies
  * @epoch: the registration (&sivshmem_region.reg_epoch) it belongs to
+ * @checks: handshake messages that got as far as a signature check
  * @role: %SIVSHMEM_ROLE_INITIATOR or %SIVSHMEM_ROLE_RESPONDER
  * @chan_id: the host's channel ID, 0 until known
  * @peer_id: the other end's peer ID
@@ -88,6 +89,7 @@ struct sivshmem_channel {
 	struct sivshmem_hs *hs;
 	unsigned long deadline;
 	unsigned int epoch;
+	unsigned int checks;
 	u32 role;
 	u64 chan_id;
 	u16 peer_id;

@@ -34,11 +34,19 @@
 /* Channels, open or in a handshake, per region in this guest. */
 #define CHANNELS_MAX			256
 /*
- * Handshake messages each peer may make us spend signature work on: every
- * CONNECT costs a signature, every ACCEPT or CONFIRM two verifications.
+ * CONNECTs each peer may make us answer with a signature; beyond this rate
+ * they are refused with BUSY, which costs nothing.
  */
 #define PEER_BURST			32
 #define PEER_PER_SEC			32
+/*
+ * Signature checks one handshake may cost us: the genuine ACCEPT or
+ * CONFIRM and GRANT need two; the rest is room for forgeries (anyone can
+ * read a handshake's IDs in the region) before the handshake gives up on
+ * them. The work is bounded by the number of handshakes, not by a shared
+ * budget that a busy or hostile peer could drain for everyone.
+ */
+#define HANDSHAKE_CHECKS_MAX		8
 
 static int hs_sign(void *priv, const u8 *cert, u16 cert_len, const u8 *tbs,
 		   size_t tbs_len, u8 *sig, u16 *sig_len)
@@ -149,7 +157,7 @@ void sivshmem_channel_unlist(struct sivshmem_channel *ch, u32 status)
 		ch->close_sent = true;
 		msg.close.chan_id = ch->chan_id;
 		msg.close.status = status;
-		if (sivshmem_control_send(region, &msg))
+		if (sivshmem_control_send_held(region, &msg))
 			dev_warn_ratelimited(rdev(region),
 					     "could not tell the host that channel %#llx closed\n",
 					     ch->chan_id);
@@ -194,27 +202,35 @@ static bool chan_id_known(struct sivshmem_region *region, u64 chan_id)
 	return false;
 }
 
-static bool peer_allowed(struct sivshmem_region *region,
-			 const struct sivshmem_msg *msg)
+static bool peer_valid(struct sivshmem_region *region,
+		       const struct sivshmem_msg *msg)
 {
 	if (msg->src == SIVSHMEM_HOST_PEER_ID || msg->src == region->peer_id ||
 	    msg->src >= region->layout.max_peers) {
 		sivshmem_control_drop(region, "bad origin", msg->type);
 		return false;
 	}
-	if (!sivshmem_bucket_take(&region->connect_rate[msg->src],
-				  PEER_BURST, PEER_PER_SEC)) {
-		sivshmem_control_drop(region, "peer over its handshake rate",
+	return true;
+}
+
+/* Spends one of the handshake's signature checks, if it has one left. */
+static bool check_allowed(struct sivshmem_channel *ch,
+			  const struct sivshmem_msg *msg)
+{
+	if (ch->checks >= HANDSHAKE_CHECKS_MAX) {
+		sivshmem_control_drop(ch->region,
+				      "handshake spent its signature checks",
 				      msg->type);
 		return false;
 	}
+	ch->checks++;
 	return true;
 }
 
 static void send_or_warn(struct sivshmem_region *region,
 			 struct sivshmem_msg *msg)
 {
-	int err = sivshmem_control_send(region, msg);
+	int err = sivshmem_control_send_held(region, msg);
 
 	if (err)
 		dev_warn_ratelimited(rdev(region), "could not send %s: %d\n",
@@ -242,7 +258,7 @@ static void respond(struct sivshmem_region *region,
 	u32 status;
 	int err;
 
-	if (!peer_allowed(region, msg))
+	if (!peer_valid(region, msg))
 		return;
 	/* A CONNECT seen before is a replay: answering twice helps nobody. */
 	if (chan_id_known(region, msg->connect.chan_id)) {
@@ -253,7 +269,9 @@ static void respond(struct sivshmem_region *region,
 	if (!l)
 		status = SIVSHMEM_STATUS_NO_LISTENER;
 	else if (l->pending >= l->backlog ||
-		 region->nr_channels >= CHANNELS_MAX)
+		 region->nr_channels >= CHANNELS_MAX ||
+		 !sivshmem_bucket_take(&region->connect_rate[msg->src],
+				       PEER_BURST, PEER_PER_SEC))
 		status = SIVSHMEM_STATUS_BUSY;
 	else
 		status = SIVSHMEM_STATUS_OK;
@@ -323,7 +341,7 @@ static void accepted(struct sivshmem_region *region,
 		sivshmem_control_drop(region, "no such handshake", msg->type);
 		return;
 	}
-	if (!peer_allowed(region, msg))
+	if (!peer_valid(region, msg) || !check_allowed(ch, msg))
 		return;
 	err = sivshmem_hs_accepted(ch->hs, msg, &out);
 	if (err) {
@@ -350,7 +368,7 @@ static void confirmed(struct sivshmem_region *region,
 		sivshmem_control_drop(region, "no such handshake", msg->type);
 		return;
 	}
-	if (!peer_allowed(region, msg))
+	if (!peer_valid(region, msg) || !check_allowed(ch, msg))
 		return;
 	err = sivshmem_hs_confirmed(ch->hs, msg);
 	if (err) {
@@ -411,10 +429,11 @@ static void granted(struct sivshmem_region *region,
 		sivshmem_control_drop(region, "no such handshake", msg->type);
 		return;
 	}
+	if (!check_allowed(ch, msg))
+		return;
 	err = sivshmem_hs_granted(ch->hs, msg, region->layout.channel_offset,
 				  region->layout.channel_size);
-	if (err == -EBADMSG || err == -EKEYREJECTED || err == -EBUSY ||
-	    err == -ENOMEM) {
+	if (err == -EBADMSG || err == -EKEYREJECTED || err == -ENOMEM) {
 		sivshmem_control_drop(region, "not a valid grant", msg->type);
 		return;
 	}
@@ -543,7 +562,8 @@ static bool listener_ready(struct sivshmem_listener *l)
 	return !list_empty_careful(&l->queue) || READ_ONCE(l->dead);
 }
 
-static long do_accept(struct file *file, struct sivshmem_accept_args *args)
+static struct sivshmem_channel *do_accept(struct file *file,
+					  struct sivshmem_accept_args *args)
 {
 	struct sivshmem_listener *l = file->private_data;
 	struct sivshmem_region *region = l->region;
@@ -556,7 +576,7 @@ static long do_accept(struct file *file, struct sivshmem_accept_args *args)
 		mutex_lock(&region->chan_lock);
 		if (l->dead) {
 			mutex_unlock(&region->chan_lock);
-			return -ENODEV;
+			return ERR_PTR(-ENODEV);
 		}
 		ch = list_first_entry_or_null(&l->queue,
 					      struct sivshmem_channel,
@@ -572,14 +592,14 @@ static long do_accept(struct file *file, struct sivshmem_accept_args *args)
 		if (ch)
 			break;
 		if (file->f_flags & O_NONBLOCK)
-			return -EAGAIN;
+			return ERR_PTR(-EAGAIN);
 		left = wait_event_interruptible_timeout(l->wq,
 							listener_ready(l),
 							timeout);
 		if (left < 0)
-			return -EINTR;
+			return ERR_PTR(-EINTR);
 		if (!left)
-			return -ETIMEDOUT;
+			return ERR_PTR(-ETIMEDOUT);
 		if (timeout != MAX_SCHEDULE_TIMEOUT)
 			timeout = left;
 	}
@@ -588,7 +608,7 @@ static long do_accept(struct file *file, struct sivshmem_accept_args *args)
 	args->peer_id = ch->peer_id;
 	args->mode = ch->mode;
 	args->size = ch->geo.size;
-	return (long)ch;
+	return ch;
 }
 
 static void drop_channel(struct sivshmem_channel *ch)
@@ -606,7 +626,6 @@ static long listener_accept(struct file *file, void __user *uarg)
 {
 	struct sivshmem_accept_args args;
 	struct sivshmem_channel *ch;
-	long ret;
 	int fd;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
@@ -616,10 +635,9 @@ static long listener_accept(struct file *file, void __user *uarg)
 	    !reserved_zero(args.reserved, ARRAY_SIZE(args.reserved)))
 		return -EINVAL;
 
-	ret = do_accept(file, &args);
-	if (ret < 0)
-		return ret;
-	ch = (struct sivshmem_channel *)ret;
+	ch = do_accept(file, &args);
+	if (IS_ERR(ch))
+		return PTR_ERR(ch);
 	if (copy_to_user(uarg, &args, sizeof(args))) {
 		drop_channel(ch);
 		return -EFAULT;
@@ -804,7 +822,7 @@ static int start_connect(struct sivshmem_channel *ch,
 	if (err)
 		return err;
 	list_channel(ch);
-	err = sivshmem_control_send(region, &msg);
+	err = sivshmem_control_send_held(region, &msg);
 	if (err) {
 		fail_handshake(ch, err, SIVSHMEM_STATUS_CLOSED);
 		return err;

@@ -95,13 +95,15 @@ static enum sivshmem_state get_state(struct sivshmem_region *region)
 }
 
 /*
- * Put one message into the to_host queue and ring the daemon.
+ * Put one encoded message into the to_host queue and ring the daemon. The
+ * sequence number is set here, as the message enters the queue.
  * Must hold region->tx_lock.
  */
-static int tx_locked(struct sivshmem_region *region, struct sivshmem_msg *msg)
+static int tx_slot_locked(struct sivshmem_region *region, void *slot,
+			  size_t len)
 {
+	struct sivshmem_msg_hdr *hdr = slot;
 	void __iomem *q = region->mbox + TO_HOST;
-	size_t len;
 	u32 space;
 	int err;
 
@@ -128,14 +130,8 @@ static int tx_locked(struct sivshmem_region *region, struct sivshmem_msg *msg)
 		return -EAGAIN;
 	}
 
-	msg->seq = region->tx_seq + 1;
-	msg->src = region->peer_id;
-	len = sivshmem_wire_msg_encode(msg, region->tx_buf,
-				       SIVSHMEM_MSG_SLOT_SIZE);
-	if (WARN_ON_ONCE(!len))
-		return -EINVAL;
-
-	memcpy_toio(q + Q_SLOT(region->tx_head), region->tx_buf, len);
+	hdr->seq = cpu_to_le64(region->tx_seq + 1);
+	memcpy_toio(q + Q_SLOT(region->tx_head), slot, len);
 	/* The slot must be visible before the index that publishes it. */
 	wmb();
 	region->tx_head++;
@@ -146,12 +142,145 @@ static int tx_locked(struct sivshmem_region *region, struct sivshmem_msg *msg)
 	return 0;
 }
 
+static size_t encode(struct sivshmem_region *region, struct sivshmem_msg *msg,
+		     void *slot)
+{
+	size_t len;
+
+	msg->seq = 1;
+	msg->src = region->peer_id;
+	len = sivshmem_wire_msg_encode(msg, slot, SIVSHMEM_MSG_SLOT_SIZE);
+	WARN_ON_ONCE(!len);
+	return len;
+}
+
+/* Must hold region->tx_lock. */
+static int tx_locked(struct sivshmem_region *region, struct sivshmem_msg *msg)
+{
+	size_t len;
+
+	/* After the device went away there is no buffer to encode into. */
+	if (get_state(region) == SIVSHMEM_STATE_DEAD)
+		return -ENODEV;
+	len = encode(region, msg, region->tx_buf);
+	if (!len)
+		return -EINVAL;
+	return tx_slot_locked(region, region->tx_buf, len);
+}
+
 static int tx(struct sivshmem_region *region, struct sivshmem_msg *msg)
 {
 	int err;
 
 	mutex_lock(&region->tx_lock);
 	err = tx_locked(region, msg);
+	mutex_unlock(&region->tx_lock);
+	return err;
+}
+
+/*
+ * Messages the to_host queue had no room for, oldest first: channel
+ * messages must not be lost to a burst (64 channels closing at once), and
+ * the daemon does not tell us when it frees a slot, so we retry shortly.
+ */
+struct tx_held {
+	struct list_head node;
+	size_t len;
+	u8 slot[];
+};
+
+#define TX_HELD_MAX		512
+#define TX_RETRY		msecs_to_jiffies(5)
+
+/* Sends what was held back, in order. Must hold region->tx_lock. */
+static void flush_held_locked(struct sivshmem_region *region)
+{
+	struct sivshmem_msg_hdr *hdr;
+	struct tx_held *h, *next;
+	int err;
+
+	lockdep_assert_held(&region->tx_lock);
+	list_for_each_entry_safe(h, next, &region->tx_held, node) {
+		err = tx_slot_locked(region, h->slot, h->len);
+		if (err == -EAGAIN) {
+			queue_delayed_work(sivshmem_wq, &region->tx_retry_work,
+					   TX_RETRY);
+			return;
+		}
+		hdr = (struct sivshmem_msg_hdr *)h->slot;
+		if (err)
+			dev_warn_ratelimited(rdev(region),
+					     "dropping a held %s message: %d\n",
+					     sivshmem_wire_msg_name(le16_to_cpu(hdr->type)),
+					     err);
+		list_del(&h->node);
+		region->tx_held_count--;
+		kfree(h);
+	}
+}
+
+static void tx_retry_work_fn(struct work_struct *work)
+{
+	struct sivshmem_region *region =
+		container_of(work, struct sivshmem_region, tx_retry_work.work);
+
+	mutex_lock(&region->tx_lock);
+	flush_held_locked(region);
+	mutex_unlock(&region->tx_lock);
+}
+
+static void drop_held(struct sivshmem_region *region)
+{
+	struct tx_held *h, *next;
+
+	list_for_each_entry_safe(h, next, &region->tx_held, node) {
+		list_del(&h->node);
+		kfree(h);
+	}
+	region->tx_held_count = 0;
+}
+
+/**
+ * sivshmem_control_send_held() - send a message, holding it if need be
+ * @region: the region
+ * @msg: the message; its seq and src are filled in
+ *
+ * Like sivshmem_control_send(), but a message that finds the queue full
+ * (or others held before it) waits in order and is retried, so callers see
+ * -EAGAIN only when a bounded number of messages is already waiting.
+ *
+ * Return: 0; -ENODEV, -ENOTCONN, -EAGAIN or -ENOMEM.
+ */
+int sivshmem_control_send_held(struct sivshmem_region *region,
+			       struct sivshmem_msg *msg)
+{
+	struct tx_held *h;
+	int err;
+
+	mutex_lock(&region->tx_lock);
+	if (list_empty(&region->tx_held)) {
+		err = tx_locked(region, msg);
+		if (err != -EAGAIN)
+			goto out;
+	}
+	err = -EAGAIN;
+	if (region->tx_held_count >= TX_HELD_MAX)
+		goto out;
+	err = -ENOMEM;
+	h = kmalloc(struct_size(h, slot, SIVSHMEM_MSG_SLOT_SIZE), GFP_KERNEL);
+	if (!h)
+		goto out;
+	h->len = encode(region, msg, h->slot);
+	if (!h->len) {
+		kfree(h);
+		err = -EINVAL;
+		goto out;
+	}
+	list_add_tail(&h->node, &region->tx_held);
+	region->tx_held_count++;
+	queue_delayed_work(sivshmem_wq, &region->tx_retry_work, TX_RETRY);
+	err = 0;
+out:
 	mutex_unlock(&region->tx_lock);
 	return err;
 }
@@ -421,15 +550,17 @@ static bool verify_allowed(struct sivshmem_region *region)
 }
 
 /**
- * sivshmem_control_verify_host() - check a host signature, rate-limited
+ * sivshmem_control_verify_host() - check a host signature
  * @region: the region, registered
  * @tbs: the transcript
  * @tbs_len: its length
  * @sig: the signature, possibly forged
  *
+ * The caller bounds how often a peer can make it call this.
+ *
  * Context: Process context; takes the registration lock.
  * Return: 0 if the host whose certificate we verified at registration
- * signed @tbs; -EBUSY when too many checks were asked for; -EKEYREJECTED.
+ * signed @tbs; -EKEYREJECTED or -ENOKEY otherwise.
  */
 int sivshmem_control_verify_host(struct sivshmem_region *region,
 				 const u8 *tbs, size_t tbs_len,
@@ -438,11 +569,8 @@ int sivshmem_control_verify_host(struct sivshmem_region *region,
 	int err;
 
 	mutex_lock(&region->reg_lock);
-	if (!verify_allowed(region))
-		err = -EBUSY;
-	else
-		err = sivshmem_identity_verify(&region->host, tbs, tbs_len,
-					       sig->data, sig->len);
+	err = sivshmem_identity_verify(&region->host, tbs, tbs_len, sig->data,
+				       sig->len);
 	mutex_unlock(&region->reg_lock);
 	return err;
 }
@@ -838,6 +966,10 @@ static void rx_work_fn(struct work_struct *work)
 	/* Always republish the tail: it repairs one a hostile VM changed. */
 	writel(region->rx_tail, q + Q_TAIL);
 	mutex_unlock(&region->rx_lock);
+	/* Free slots: the daemon may hold messages back until it hears so. */
+	if (avail)
+		sivshmem_pci_ring(region, SIVSHMEM_HOST_PEER_ID,
+				  SIVSHMEM_VECTOR_CONTROL);
 }
 
 /**
@@ -861,6 +993,8 @@ int sivshmem_control_init(struct sivshmem_region *region)
 	mutex_init(&region->rx_lock);
 	region->reg_status = SIVSHMEM_REG_STATUS_NONE;
 	INIT_WORK(&region->rx_work, rx_work_fn);
+	INIT_DELAYED_WORK(&region->tx_retry_work, tx_retry_work_fn);
+	INIT_LIST_HEAD(&region->tx_held);
 	INIT_DELAYED_WORK(&region->setup_work, setup_work_fn);
 	region->state = SIVSHMEM_STATE_NO_HEADER;
 	return 0;
@@ -911,6 +1045,8 @@ void sivshmem_control_uninit(struct sivshmem_region *region)
 	/* The receive work may queue the setup work: cancel it first. */
 	cancel_work_sync(&region->rx_work);
 	cancel_delayed_work_sync(&region->setup_work);
+	cancel_delayed_work_sync(&region->tx_retry_work);
+	drop_held(region);
 	sivshmem_peer_cert_release(&region->host);
 	kfree(region->rx_buf);
 	kfree(region->tx_buf);

@@ -96,10 +96,13 @@ bool sivshmem_bucket_take(struct sivshmem_bucket *b, unsigned int burst,
  * @version_retries: header re-reads after a generation mismatch; only the
  *	receive work uses this
  * @ping_lock: serialises pings so that one answer slot is enough
- * @tx_lock: protects the to_host queue: @tx_head, @tx_seq
+ * @tx_lock: protects the to_host queue: @tx_head, @tx_seq, @tx_held
  * @tx_head: our private copy of to_host.ctl.head
  * @tx_seq: sequence number of the last message we sent
  * @tx_buf: private encoding of the message being sent
+ * @tx_held: encoded messages waiting for room in the to_host queue
+ * @tx_held_count: entries in @tx_held
+ * @tx_retry_work: sends @tx_held
  * @reg_lock: protects the registration in progress: @guest_nonce,
  *	@host_nonce, @host, @host_verified, @auth_cert, @auth_cert_len,
  *	@verify
@@ -174,6 +177,9 @@ struct sivshmem_region {
 	u32 tx_head;
 	u64 tx_seq;
 	void *tx_buf;
+	struct list_head tx_held;
+	unsigned int tx_held_count;
+	struct delayed_work tx_retry_work;
 
 	/* protects the registration in progress */
 	struct mutex reg_lock;
@@ -234,6 +240,8 @@ const char *sivshmem_state_name(enum sivshmem_state state);
 const char *sivshmem_status_name(u32 status);
 int sivshmem_control_send(struct sivshmem_region *region,
 			  struct sivshmem_msg *msg);
+int sivshmem_control_send_held(struct sivshmem_region *region,
+			       struct sivshmem_msg *msg);
 bool sivshmem_control_registered(struct sivshmem_region *region);
 void sivshmem_control_drop(struct sivshmem_region *region, const char *why,
 			   u16 type);
