@@ -19,8 +19,13 @@
 #include "region.h"
 #include "sivd.h"
 
-/* Host messages held back while a guest's to_guest queue is full. */
-#define SIVD_PENDING_MAX	32
+/*
+ * Host messages held back while a guest's to_guest queue is full: room for
+ * a CLOSE for every channel a VM may hold (SIVD_CHAN_PER_VM), since a peer
+ * that lets go of all of them at once produces exactly that burst. The
+ * slots are only touched when used.
+ */
+#define SIVD_PENDING_MAX	256
 /* REGISTERs (each costs an RSA signature) accepted per VM and second. */
 #define SIVD_REGISTER_PER_SEC	10
 
