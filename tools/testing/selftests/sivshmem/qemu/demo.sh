@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # What a guest shows in "make demo": its regions, its registration with the
-# host daemon, a control-plane ping to the other guest, and raw access to the
-# shared memory being refused even to root.
+# host daemon, a control-plane ping to the other guest, raw access to the
+# shared memory being refused even to root, and a channel: vm2 listens on
+# "greet", vm1 connects and they exchange a message, then vm1 shows what
+# the policy and the driver refuse.
 
 say() {
 	echo "$(hostname): $*"
@@ -62,6 +64,35 @@ fi
 bdf=$(basename "$(dirname "$db")")
 say "now trying to reach the shared memory directly, as root:"
 /bin/sivshmem_tool raw "$bdf" | sed "s/^/$(hostname):   /"
+
+# Channels: vm2 listens on "greet", vm1 connects and they talk; then vm1
+# tries what the policy and the driver must refuse.
+indent() {
+	sed "s/^/$(hostname):   /"
+}
+if [ -n "$other" ] && [ "$(hostname)" = vm2 ]; then
+	say "starting my services \"echo\" and \"secret\" (the policy lets me offer \"secret\" but nobody use it)"
+	/bin/sivshmem_tool serve echo secret ctl >/tmp/serve.log 2>&1 &
+	serve_pid=$!
+	say "listening on \"greet\" and waiting for a channel; I answer everything in capitals"
+	/bin/sivshmem_tool listen greet 120 2>&1 | indent
+	i=0
+	while [ ! -e /tmp/sivshmem-peer-done ] && [ $i -lt 1200 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	kill "$serve_pid" 2>/dev/null
+	wait "$serve_pid" 2>/dev/null
+elif [ -n "$other" ]; then
+	say "connecting to vm2's \"greet\" service: the two kernels authenticate each other (certificates, signatures, X25519), the host checks the policy and grants the pages"
+	printf 'hello vm2, this is vm1 speaking through sivshmem\n' >/tmp/greeting
+	say "  sending: $(cat /tmp/greeting)"
+	/bin/sivshmem_tool connect vm2 greet </tmp/greeting >/tmp/answer 2>/tmp/connect.log
+	indent </tmp/connect.log
+	say "  vm2 answered: $(cat /tmp/answer)"
+	say "now the things that must fail (unauthorised processes, a service the policy denies, raw maps):"
+	/bin/sivshmem_tool attack vm2 echo secret 2>&1 | indent
+	/bin/sivshmem_tool ctl vm2 done >/dev/null
+fi
 # Stay up until the other guest has pinged us too.
 i=0
 while [ "$(cut -d' ' -f1 "$db/pings_received")" = 0 ] && [ $i -lt 300 ]; do

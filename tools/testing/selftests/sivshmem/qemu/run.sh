@@ -5,11 +5,17 @@
 # sivshmem selftests (or the demo) inside them.
 #
 #   run.sh --mode vmtest|demo --build DIR [--kernel VMLINUZ] [--vms 2|3]
-#          [--timeout SECONDS] [--keep-logs DIR]
+#          [--timeout SECONDS] [--keep-logs DIR] [--victim VM|none]
 #
-# DIR must hold sivshmem.ko, sivshmem_test, sivshmem_tool, sivshmemd,
-# sivshmem-ca, sivshmem-provision and demo.sh (the top-level Makefile puts
-# them there).
+# DIR must hold sivshmem.ko, sivshmem_test, sivshmem_channel_test,
+# sivshmem_tool, sivshmemd, sivshmem-ca, sivshmem-provision and demo.sh (the
+# top-level Makefile puts them there).
+#
+# vm1 and vm2 are each other's peers: each runs "sivshmem_tool serve" and
+# its channel tests talk to the other's server. In vmtest mode the last
+# channel test in vm1 powers vm2 off mid-transfer (after vm2's own tests are
+# over), so vm2 is expected to die without unloading the module; --victim
+# none keeps both alive.
 #
 # The harness is the host CA: it issues every guest its identity with
 # sivshmem-ca and hands it over with QEMU -fw_cfg, together with the wrong
@@ -28,6 +34,7 @@ nvms=2
 timeout=600
 keep=
 vectors=2
+victim=
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -37,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--vms) nvms=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--keep-logs) keep=$2; shift 2 ;;
+	--victim) victim=$2; shift 2 ;;
 	*) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
@@ -53,6 +61,13 @@ for f in sivshmem.ko sivshmem_test sivshmem_tool sivshmemd sivshmem-ca \
 	 sivshmem-provision demo.sh; do
 	[ -e "$build/$f" ] || die "$build/$f is missing: run 'make' first"
 done
+have_chan_test=0
+[ -e "$build/sivshmem_channel_test" ] && have_chan_test=1
+if [ -z "$victim" ]; then
+	victim=none
+	[ "$mode" = vmtest ] && [ $have_chan_test = 1 ] && victim=vm2
+fi
+case "$victim" in none|vm1|vm2) ;; *) die "--victim must be vm1, vm2 or none" ;; esac
 kver=
 if [ -z "$kernel" ]; then
 	kernel=$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
@@ -111,7 +126,11 @@ per VM, so it knows which VM is behind which peer ID. Two VMs (Debian's own
   3. registers with the host daemon through its own mailbox and doorbell:
      both sides sign fresh challenges, the daemon checks the name belongs
      to the VM's socket,
-  4. learns which other VMs are registered and pings one through the host.
+  4. learns which other VMs are registered and pings one through the host,
+  5. opens a channel: vm2 listens on a service, vm1 connects; the two
+     kernels authenticate each other end to end, the daemon checks its
+     policy and grants pages only these two applications can map; then
+     processes that must not get in try, and are refused.
 Lines start with [host] (the daemon), [vm1] or [vm2] (a guest's console).
 
 INTRO
@@ -125,6 +144,7 @@ ln -s busybox "$root/bin/sh"
 cp "$here/init.sh" "$root/init"
 cp "$build/demo.sh" "$build/sivshmem-provision" "$root/bin/"
 cp "$build/sivshmem_test" "$build/sivshmem_tool" "$root/bin/"
+[ $have_chan_test = 1 ] && cp "$build/sivshmem_channel_test" "$root/bin/"
 chmod +x "$root/init" "$root/bin/demo.sh" "$root/bin/sivshmem-provision"
 # keyctl with the libraries it links against, at the same paths.
 cp "$(command -v keyctl)" "$root/bin/"
@@ -132,14 +152,53 @@ for lib in $(ldd "$(command -v keyctl)" | grep -o '/[^ ]*'); do
 	mkdir -p "$root$(dirname "$lib")"
 	cp "$lib" "$root$lib"
 done
-# Debian's modules the guest needs, and ours, with a modules.dep for modprobe.
+# Debian's modules the guest needs, and ours, with a modules.dep for modprobe:
+# the two the tests load by name, and every module sivshmem.ko depends on
+# (X25519 comes from curve25519-x86_64 and libcurve25519-generic), with
+# their own dependencies, as the kernel's modules.dep lists them.
 cp "$build/sivshmem.ko" "$root$moddir/extra/"
+declare -A copied=()
+copy_module() {
+	local rel=$1 dep
+	[ -n "${copied[$rel]:-}" ] && return 0
+	copied[$rel]=1
+	[ -r "$moddir/$rel" ] || die "$moddir/$rel missing: run 'make deps' (linux-image-amd64)"
+	mkdir -p "$root$moddir/$(dirname "$rel")"
+	cp "$moddir/$rel" "$root$moddir/$rel"
+	for dep in $(sed -n "s|^$rel: *||p" "$moddir/modules.dep"); do
+		copy_module "$dep" || return 1
+	done
+}
+module_path() {
+	local name=$1 rel
+	# modules.dep spells names with either - or _; match both.
+	rel=$(grep -oE "^[^:]*/${name//[-_]/[-_]}\.ko(\.[a-z]+)?:" "$moddir/modules.dep" |
+	      head -n 1)
+	echo "${rel%:}"
+}
 for m in kernel/drivers/firmware/qemu_fw_cfg.ko \
 	 kernel/crypto/asymmetric_keys/pkcs8_key_parser.ko; do
-	mkdir -p "$root$moddir/$(dirname "$m")"
-	cp "$moddir/$m" "$root$moddir/$m"
+	copy_module "$m"
+done
+for name in $(modinfo -F depends "$build/sivshmem.ko" | tr ',' ' '); do
+	rel=$(module_path "$name")
+	[ -n "$rel" ] || die "sivshmem.ko needs module $name, which $kver does not have"
+	copy_module "$rel"
 done
 depmod -b "$root" "$kver" 2>/dev/null || die "depmod failed"
+# Every symbol a module in the initramfs needs is exported by the kernel
+# image itself (Module.symvers of the matching headers) or by a module we
+# copied; otherwise modprobe would fail in the guest.
+symvers=/usr/src/linux-headers-$kver/Module.symvers
+if [ -r "$symvers" ]; then
+	awk -F'\t' '$3 == "vmlinux"' "$symvers" >"$work/vmlinux.symvers"
+	missing=$(depmod -b "$root" -n -e -E "$work/vmlinux.symvers" "$kver" 2>&1 >/dev/null |
+		  grep 'needs unknown symbol')
+	if [ -n "$missing" ]; then
+		echo "$missing" | head >&2
+		die "a module in the initramfs lacks a dependency"
+	fi
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.gz" ||
 	die "cannot build the initramfs"
 
@@ -174,10 +233,20 @@ vm_args=()
 for i in 1 2 3; do
 	vm_args+=(--vm "vm$i=$work/vm$i.sock")
 done
+# The channel policy, the same for every VM (see sivshmem_chan.h): the
+# services the tests and the demo use, "secret" that all offer and none may
+# use, "unoffered" that all may use and none offers, and "nolisten" that
+# nobody listens on. vm3 gets it too, so that connecting to it fails
+# because it is not registered, not because of the policy.
+services=echo,sink,mmap-echo,ctl,burst,hold,source,back,nolisten,greet
+policy_args=()
+for i in 1 2 3; do
+	policy_args+=(--offer "vm$i=$services,secret" --use "vm$i=$services,unoffered")
+done
 "$build/sivshmemd" --region-size 16M --vectors "$vectors" "${vm_args[@]}" \
 	--host-cert "$pki/host/host.crt.der" --host-key "$pki/host/host.key.p8.der" \
 	--ca-cert "$pki/ca/ca.crt.der" --revoked "$pki/ca/revoked.txt" \
-	--offer vm1=echo --use vm2=echo \
+	"${policy_args[@]}" \
 	--log-level info >"$work/sivshmemd.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do
@@ -190,6 +259,7 @@ grep -q "ready" "$work/sivshmemd.log" || {
 	die "sivshmemd did not start"
 }
 say "sivshmemd is up (pid $daemon_pid): 16 MiB region, one socket per VM"
+say "policy: every VM offers $services,secret and uses $services,unoffered"
 
 # --- guests -----------------------------------------------------------------
 # Every guest also gets an ivshmem-plain device on one shared file, so each
@@ -221,8 +291,9 @@ fw_cfg_args() {
 }
 
 start_vm() {
-	local name=$1 expect=registered guests=$nvms
+	local name=$1 expect=registered guests=$nvms peer=vm1
 	local -a fwcfg
+	[ "$name" = vm1 ] && peer=vm2
 	mapfile -t fwcfg < <(fw_cfg_args "$name")
 
 	# With three guests, vm3 is the revoked one; the others are two.
@@ -235,7 +306,7 @@ start_vm() {
 		-display none -monitor none -no-reboot -nodefaults \
 		-serial "file:$work/$name.log" \
 		-kernel "$kernel" -initrd "$work/initramfs.gz" \
-		-append "console=ttyS0 loglevel=3 panic=-1 sivshmem.run=$mode sivshmem.name=$name sivshmem.guests=$guests sivshmem.expect=$expect" \
+		-append "console=ttyS0 loglevel=3 panic=-1 sivshmem.run=$mode sivshmem.name=$name sivshmem.guests=$guests sivshmem.expect=$expect sivshmem.peer=$peer sivshmem.victim=$victim" \
 		"${fwcfg[@]}" \
 		-chardev "socket,path=$work/$name.sock,id=ivs" \
 		-device "ivshmem-doorbell,chardev=ivs,vectors=$vectors" \
@@ -312,8 +383,14 @@ result() {
 
 bad_kernel='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|Kernel panic|Call Trace|list_del corruption|refcount_t:|possible recursive locking|circular locking|blocked for more than'
 
+if [ "$mode" = vmtest ] && [ $have_chan_test = 0 ]; then
+	result fail "sivshmem_channel_test is built (channel tests did not run)"
+fi
+
 for i in $(seq "$nvms"); do
 	log=$work/vm$i.log
+	killed=0
+	[ "vm$i" = "$victim" ] && killed=1
 	if [ "$mode" = vmtest ]; then
 		tap=$(sed -n '/^=== sivshmem-selftests begin/,/^=== sivshmem-selftests end/p' "$log" | tr -d '\r')
 		echo "$tap" | sed "s/^/[vm$i] /"
@@ -329,7 +406,15 @@ for i in $(seq "$nvms"); do
 			result fail "vm$i: selftests did not finish (crash or timeout)"
 		fi
 	fi
-	if grep -q '^ok - module unload' "$log"; then
+	if [ $killed = 1 ]; then
+		# Powered off by its peer's last test: no unload, no clean end.
+		if grep -q "^=== sivshmem: guest vm$i killed mid-transfer" "$log"; then
+			result ok "vm$i: powered off mid-transfer by vm$((3 - i))'s test"
+		else
+			result fail "vm$i: powered off mid-transfer by vm$((3 - i))'s test"
+			tail -n 40 "$log" | sed "s/^/[vm$i] /"
+		fi
+	elif grep -q '^ok - module unload' "$log"; then
 		result ok "vm$i: sivshmem.ko unloads"
 	else
 		result fail "vm$i: sivshmem.ko unloads"
@@ -343,7 +428,10 @@ for i in $(seq "$nvms"); do
 	else
 		result ok "vm$i: no kernel warning in the console"
 	fi
-	if grep -q '^=== dmesg end' "$log"; then
+	if [ $killed = 1 ]; then
+		:
+	elif grep -q '^=== dmesg end' "$log" &&
+	     grep -q '^=== sivshmem: guest .* powering off' "$log"; then
 		result ok "vm$i: powered off cleanly"
 	else
 		result fail "vm$i: powered off cleanly"
@@ -368,8 +456,11 @@ if [ "$mode" = demo ]; then
 What happened: both VMs proved their identities to the host daemon (and it
 proved its own to them), saw each other in the peer list the daemon
 publishes, and pinged each other through it; every raw way into the shared
-memory was refused. Authenticated channels that
-applications connect to are the next step (see Documentation/sivshmem/).
+memory was refused. Then an application in vm1 opened an authenticated
+channel to one in vm2 and they exchanged data through pages only they can
+map; a service the policy denies, another user's process, a reopen through
+/proc and a map of /dev/sivshmem were all refused (see
+Documentation/sivshmem/).
 OUTRO
 fi
 
