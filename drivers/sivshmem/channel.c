@@ -241,6 +241,20 @@ static ssize_t rx_once(struct sivshmem_channel *ch, char __user *buf,
 	return done;
 }
 
+/*
+ * The ring had nothing for us: -EAGAIN for a non-blocking file, else wait
+ * for the peer's doorbell (or a state change) and return 0 to try again.
+ */
+static int io_wait(struct file *file, struct wait_queue_entry *wait)
+{
+	if (file->f_flags & O_NONBLOCK)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return -ERESTARTSYS;
+	wait_woken(wait, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+	return 0;
+}
+
 static ssize_t channel_read(struct file *file, char __user *buf, size_t count,
 			    loff_t *ppos)
 {
@@ -258,13 +272,11 @@ static ssize_t channel_read(struct file *file, char __user *buf, size_t count,
 		down_read(&region->io_sem);
 		ret = rx_once(ch, buf, count);
 		up_read(&region->io_sem);
-		if (ret != -EAGAIN || file->f_flags & O_NONBLOCK)
+		if (ret != -EAGAIN)
 			break;
-		if (signal_pending(current)) {
-			ret = -ERESTARTSYS;
+		ret = io_wait(file, &wait);
+		if (ret)
 			break;
-		}
-		wait_woken(&wait, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
 	}
 	remove_wait_queue(&region->data_wq, &wait);
 	mutex_unlock(&ch->rx_lock);
@@ -351,13 +363,11 @@ static ssize_t channel_write(struct file *file, const char __user *buf,
 			done += ret;
 			continue;
 		}
-		if (ret != -EAGAIN || file->f_flags & O_NONBLOCK)
+		if (ret != -EAGAIN)
 			break;
-		if (signal_pending(current)) {
-			ret = -ERESTARTSYS;
+		ret = io_wait(file, &wait);
+		if (ret)
 			break;
-		}
-		wait_woken(&wait, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
 	}
 	remove_wait_queue(&region->data_wq, &wait);
 	mutex_unlock(&ch->tx_lock);

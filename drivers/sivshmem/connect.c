@@ -622,11 +622,33 @@ static void drop_channel(struct sivshmem_channel *ch)
 	sivshmem_channel_put(ch);
 }
 
+/*
+ * Gives the caller an open channel: its arguments back, then a file
+ * descriptor. Either failing closes the channel on both sides. Takes over
+ * the caller's reference.
+ */
+static long hand_over(struct sivshmem_channel *ch, void __user *uarg,
+		      const void *args, size_t len, u32 flags)
+{
+	int fd;
+
+	if (copy_to_user(uarg, args, len)) {
+		drop_channel(ch);
+		return -EFAULT;
+	}
+	fd = sivshmem_channel_install(ch, flags);
+	if (fd < 0) {
+		drop_channel(ch);
+		return fd;
+	}
+	sivshmem_channel_put(ch);
+	return fd;
+}
+
 static long listener_accept(struct file *file, void __user *uarg)
 {
 	struct sivshmem_accept_args args;
 	struct sivshmem_channel *ch;
-	int fd;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
@@ -638,17 +660,7 @@ static long listener_accept(struct file *file, void __user *uarg)
 	ch = do_accept(file, &args);
 	if (IS_ERR(ch))
 		return PTR_ERR(ch);
-	if (copy_to_user(uarg, &args, sizeof(args))) {
-		drop_channel(ch);
-		return -EFAULT;
-	}
-	fd = sivshmem_channel_install(ch, args.flags);
-	if (fd < 0) {
-		drop_channel(ch);
-		return fd;
-	}
-	sivshmem_channel_put(ch);
-	return fd;
+	return hand_over(ch, uarg, &args, sizeof(args), args.flags);
 }
 
 static long listener_ioctl(struct file *file, unsigned int cmd,
@@ -890,7 +902,7 @@ long sivshmem_ioctl_connect(void __user *uarg)
 	struct sivshmem_connect_args args;
 	struct sivshmem_region *region;
 	struct sivshmem_channel *ch;
-	int fd, err;
+	int err;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
@@ -920,17 +932,7 @@ long sivshmem_ioctl_connect(void __user *uarg)
 		return err;
 	}
 	args.peer_id = ch->peer_id;
-	if (copy_to_user(uarg, &args, sizeof(args))) {
-		drop_channel(ch);
-		return -EFAULT;
-	}
-	fd = sivshmem_channel_install(ch, args.flags);
-	if (fd < 0) {
-		drop_channel(ch);
-		return fd;
-	}
-	sivshmem_channel_put(ch);
-	return fd;
+	return hand_over(ch, uarg, &args, sizeof(args), args.flags);
 }
 
 /**
