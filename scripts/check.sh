@@ -55,7 +55,7 @@ stage "KUnit under UML (first run builds a UML kernel, ~3 min)"
 make --no-print-directory kunit 2>&1 | tee "$out"
 add_counts "$out" "kunit"
 
-stage "fuzzing the parsers (libFuzzer, bounded runs)"
+stage "fuzzing the parsers (libFuzzer, 30 s per target)"
 make --no-print-directory fuzz 2>&1 | tee "$out"
 add_counts "$out" "fuzz"
 
@@ -74,6 +74,11 @@ stage "selftests in three QEMU guests (vm3 revoked, then impersonating vm1)"
 bash tools/testing/selftests/sivshmem/qemu/run.sh --mode vmtest \
 	--build build --vms 3 2>&1 | tee "$out"
 add_counts "$out" "vmtest (3 guests)"
+
+stage "selftests under attack: vm3 is a rogue co-tenant on the raw region"
+bash tools/testing/selftests/sivshmem/qemu/run.sh --mode vmtest \
+	--build build --rogue 2>&1 | tee "$out"
+add_counts "$out" "vmtest (rogue vm3)"
 
 echo
 echo "=== make check took $((SECONDS - start))s"

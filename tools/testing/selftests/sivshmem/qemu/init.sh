@@ -11,6 +11,11 @@
 # the first selftests until both guests are done: each tells the other's
 # server "done" and waits to be told the same. The guest named by
 # sivshmem.victim= is powered off by its peer's last test instead.
+#
+# With sivshmem.rogue=1 (run.sh --rogue) a third guest attacks the region
+# with sivshmem.run=rogue: no driver, qemu/rogue.sh explains the rest. The
+# harness opens the attack phases by writing a line to each guest's second
+# serial port (ttyS1), which this script copies to /tmp/gate.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -23,6 +28,7 @@ run=vmtest
 expect=registered
 peer=
 victim=none
+rogue=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	sivshmem.run=*) run=${arg#sivshmem.run=} ;;
@@ -30,6 +36,7 @@ for arg in $(cat /proc/cmdline); do
 	sivshmem.expect=*) expect=${arg#sivshmem.expect=} ;;
 	sivshmem.peer=*) peer=${arg#sivshmem.peer=} ;;
 	sivshmem.victim=*) victim=${arg#sivshmem.victim=} ;;
+	sivshmem.rogue=*) rogue=${arg#sivshmem.rogue=} ;;
 	esac
 done
 hostname "${name:-guest}"
@@ -98,6 +105,33 @@ stop_server() {
 	tail -n 5 /tmp/serve.log | sed 's/^/# /'
 }
 
+# Waits up to $1 seconds for the harness's line on ttyS1.
+wait_gate() {
+	i=0
+	while [ ! -s /tmp/gate ] && [ $i -lt "$1" ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	[ -s /tmp/gate ]
+}
+
+if [ "$rogue" = 1 ]; then
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null
+	cat /dev/ttyS1 >/tmp/gate 2>/dev/null &
+fi
+
+if [ "$run" = rogue ]; then
+	# The co-tenant with a compromised kernel: no sivshmem driver at all.
+	echo "=== sivshmem: guest ${name:-?} up, the rogue: sivshmem.ko stays unloaded"
+	modprobe qemu_fw_cfg
+	/bin/sivshmem_rogue --gate /tmp/gate
+	echo "=== dmesg begin"
+	dmesg
+	echo "=== dmesg end"
+	echo "=== sivshmem: guest ${name:-?} powering off"
+	poweroff -f
+fi
+
 echo "=== sivshmem: guest ${name:-?} up, loading sivshmem.ko"
 if ! modprobe sivshmem; then
 	echo "not ok - insmod sivshmem.ko"
@@ -110,12 +144,23 @@ vmtest)
 	rc=$?
 	if [ -x /bin/sivshmem_channel_test ]; then
 		start_server
+		if [ -x /bin/sivshmem_attack_test ]; then
+			/bin/sivshmem_attack_test || rc=1
+		fi
 		/bin/sivshmem_channel_test
 		rc2=$?
 		[ $rc = 0 ] && rc=$rc2
 	fi
 	echo "=== sivshmem-selftests end rc=$rc"
 	finish_with_peer
+	if [ "$rogue" = 1 ]; then
+		# The rogue's second phase hits us now, our server still up.
+		echo "=== sivshmem: guest $name waits for the rogue"
+		wait_gate 900 || echo "# the harness never said the rogue was done"
+		for f in /sys/bus/pci/drivers/sivshmem/*/state; do
+			echo "# after the rogue: $f: $(cat "$f")"
+		done
+	fi
 	stop_server
 	;;
 demo)

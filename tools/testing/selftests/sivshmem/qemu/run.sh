@@ -6,6 +6,7 @@
 #
 #   run.sh --mode vmtest|demo --build DIR [--kernel VMLINUZ] [--vms 2|3]
 #          [--timeout SECONDS] [--keep-logs DIR] [--victim VM|none]
+#          [--rogue]
 #
 # DIR must hold sivshmem.ko, sivshmem_test, sivshmem_channel_test,
 # sivshmem_tool, sivshmemd, sivshmem-ca, sivshmem-provision and demo.sh (the
@@ -23,6 +24,9 @@
 # revoked before it boots, so vm3 checks that the daemon refuses it. Every process started here is
 # stopped, and every file removed, on exit, including on failure or ^C.
 # In vmtest mode the last line is "vmtest: N passed, N failed, N skipped".
+#
+# --rogue (vmtest, three guests): vm3 is a co-tenant with a compromised
+# kernel that attacks the others through the raw region; see rogue.sh.
 
 set -u
 
@@ -35,6 +39,7 @@ timeout=600
 keep=
 vectors=2
 victim=
+rogue=0
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -45,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--keep-logs) keep=$2; shift 2 ;;
 	--victim) victim=$2; shift 2 ;;
+	--rogue) rogue=1; shift ;;
 	*) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
@@ -57,6 +63,14 @@ die() {
 [ -n "$build" ] || die "--build DIR is required"
 [ "$mode" = vmtest ] || [ "$mode" = demo ] || die "--mode must be vmtest or demo"
 case "$nvms" in 2|3) ;; *) die "--vms must be 2 or 3" ;; esac
+if [ $rogue = 1 ]; then
+	[ "$mode" = vmtest ] || die "--rogue needs --mode vmtest"
+	[ -e "$build/sivshmem_rogue" ] || die "$build/sivshmem_rogue is missing: run 'make' first"
+	nvms=3
+	victim=${victim:-none}
+	# shellcheck source=rogue.sh
+	. "$here/rogue.sh"
+fi
 for f in sivshmem.ko sivshmem_test sivshmem_tool sivshmemd sivshmem-ca \
 	 sivshmem-provision demo.sh; do
 	[ -e "$build/$f" ] || die "$build/$f is missing: run 'make' first"
@@ -145,6 +159,8 @@ cp "$here/init.sh" "$root/init"
 cp "$build/demo.sh" "$build/sivshmem-provision" "$root/bin/"
 cp "$build/sivshmem_test" "$build/sivshmem_tool" "$root/bin/"
 [ $have_chan_test = 1 ] && cp "$build/sivshmem_channel_test" "$root/bin/"
+[ $rogue = 1 ] && cp "$build/sivshmem_rogue" "$root/bin/"
+[ -e "$build/sivshmem_attack_test" ] && cp "$build/sivshmem_attack_test" "$root/bin/"
 chmod +x "$root/init" "$root/bin/demo.sh" "$root/bin/sivshmem-provision"
 # keyctl with the libraries it links against, at the same paths.
 cp "$(command -v keyctl)" "$root/bin/"
@@ -226,6 +242,11 @@ if [ "$nvms" = 3 ]; then
 	"$ca_tool" revoke --dir "$pki/ca" --name vm3 >>"$work/pki.log" 2>&1 ||
 		die "sivshmem-ca could not revoke vm3"
 fi
+if [ $rogue = 1 ]; then
+	# The rogue holds a valid vm3 identity, issued after the revoked one.
+	"$ca_tool" issue --dir "$pki/ca" --name vm3 --out "$pki/rogue" \
+		>>"$work/pki.log" 2>&1 || die "sivshmem-ca could not issue the rogue's vm3"
+fi
 say "issued identities with sivshmem-ca: host, vm1..vm3, and bad ones for the tests"
 
 # --- host daemon ------------------------------------------------------------
@@ -283,6 +304,12 @@ fw_cfg_args() {
 		"test/impostor.crt.der=$pki/vm/vm1.crt.der"
 		"test/impostor.key.p8.der=$pki/vm/vm1.key.p8.der"
 	)
+	if [ $rogue = 1 ] && [ "$name" = vm3 ]; then
+		files[1]="guest.crt.der=$pki/rogue/vm3.crt.der"
+		files[2]="guest.key.p8.der=$pki/rogue/vm3.key.p8.der"
+		files+=("test/revoked.crt.der=$pki/vm/vm3.crt.der"
+			"test/revoked.key.p8.der=$pki/vm/vm3.key.p8.der")
+	fi
 	local f
 	for f in "${files[@]}"; do
 		echo "-fw_cfg"
@@ -292,9 +319,14 @@ fw_cfg_args() {
 
 start_vm() {
 	local name=$1 expect=registered guests=$nvms peer=vm1
-	local -a fwcfg
+	local -a fwcfg extra=()
+	local run=$mode
 	[ "$name" = vm1 ] && peer=vm2
 	mapfile -t fwcfg < <(fw_cfg_args "$name")
+	if [ $rogue = 1 ]; then
+		mapfile -t extra < <(rogue_qemu_args "$name")
+		[ "$name" = vm3 ] && run=rogue
+	fi
 
 	# With three guests, vm3 is the revoked one; the others are two.
 	if [ "$nvms" = 3 ]; then
@@ -306,8 +338,8 @@ start_vm() {
 		-display none -monitor none -no-reboot -nodefaults \
 		-serial "file:$work/$name.log" \
 		-kernel "$kernel" -initrd "$work/initramfs.gz" \
-		-append "console=ttyS0 loglevel=3 panic=-1 sivshmem.run=$mode sivshmem.name=$name sivshmem.guests=$guests sivshmem.expect=$expect sivshmem.peer=$peer sivshmem.victim=$victim" \
-		"${fwcfg[@]}" \
+		-append "console=ttyS0 loglevel=3 panic=-1 sivshmem.run=$run sivshmem.name=$name sivshmem.guests=$guests sivshmem.expect=$expect sivshmem.peer=$peer sivshmem.victim=$victim sivshmem.rogue=$rogue" \
+		"${fwcfg[@]}" "${extra[@]}" \
 		-chardev "socket,path=$work/$name.sock,id=ivs" \
 		-device "ivshmem-doorbell,chardev=ivs,vectors=$vectors" \
 		-object "memory-backend-file,id=plainmem,share=on,mem-path=$work/plain.shm,size=1M" \
@@ -340,6 +372,7 @@ while :; do
 		kill -0 "$pid" 2>/dev/null && alive=1
 	done
 	[ $alive = 0 ] && break
+	[ $rogue = 1 ] && rogue_tick
 	if [ $SECONDS -ge $deadline ]; then
 		timed_out=1
 		say "guests still running after ${timeout}s: stopping them"
@@ -388,6 +421,10 @@ if [ "$mode" = vmtest ] && [ $have_chan_test = 0 ]; then
 fi
 
 for i in $(seq "$nvms"); do
+	if [ $rogue = 1 ] && [ "$i" = 3 ]; then
+		rogue_results
+		continue
+	fi
 	log=$work/vm$i.log
 	killed=0
 	[ "vm$i" = "$victim" ] && killed=1
