@@ -1636,6 +1636,120 @@ static int wait_peer_done(struct _test_data_chan *self, int timeout_s)
 	return ret ? ret : -ETIMEDOUT;
 }
 
+/* The PCI address of the doorbell device that is region @region. */
+static int region_bdf(int region, char *bdf, size_t len)
+{
+	char path[512], buf[32];
+	struct dirent *de;
+	int ret = -ENOENT;
+	DIR *dir;
+
+	dir = opendir(SIV_DRV_DIR);
+	if (!dir)
+		return -errno;
+	while (ret && (de = readdir(dir))) {
+		if (strncmp(de->d_name, "0000:", 5))
+			continue;
+		snprintf(path, sizeof(path), SIV_DRV_DIR "/%s/sivshmem/region",
+			 de->d_name);
+		if (!read_text(path, buf, sizeof(buf)) && atoi(buf) == region) {
+			snprintf(bdf, len, "%s", de->d_name);
+			ret = 0;
+		}
+	}
+	closedir(dir);
+	return ret;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -errno;
+}
+
+/* Waits until the device at @bdf is registered again. */
+static int wait_registered(const char *bdf, int timeout_s)
+{
+	char path[512], buf[32];
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/sivshmem/state",
+		 bdf);
+	for (i = 0; i < timeout_s * 10; i++) {
+		if (!read_text(path, buf, sizeof(buf)) &&
+		    !strcmp(buf, "registered"))
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * Root unbinds the device while an application has a channel mapped: the
+ * mapping goes (SIGBUS), the file only reports the end, nothing touches
+ * the BAR after it is unmapped; bound again, the region registers and
+ * carries channels again. Runs after the peer's tests, like the VM kill.
+ */
+TEST_F_TIMEOUT(chan, zy_unbind_while_mapped, 600)
+{
+	struct sivshmem_channel_info info;
+	char bdf[NAME_MAX + 1], buf[4], *map;
+	int c, r;
+
+	NEED_PEER();
+	if (!self->victim[0] || !strcmp(self->victim, self->me))
+		SKIP(return, "this guest is not the one that kills its peer");
+	if (strcmp(self->victim, self->peer))
+		SKIP(return, "the peer is not to be killed");
+	ASSERT_EQ(0, wait_peer_done(self, 480));
+	ASSERT_EQ(0, region_bdf(self->region, bdf, sizeof(bdf)));
+
+	c = peer_connect(self, SVC_ECHO, CHAN_MIN);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, siv_info(c, &info));
+	map = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, c, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(3, siv_write_full(c, "abc", 3));
+	ASSERT_EQ(3, siv_read_full_to(c, buf, 3, 20000));
+	EXPECT_EQ(0, touch(map));
+
+	ASSERT_EQ(0, write_text(SIV_DRV_DIR "/unbind", bdf));
+	r = poll_one(c, POLLIN | POLLOUT, 0);
+	EXPECT_TRUE(r & POLLHUP);
+	EXPECT_FALSE(r & POLLOUT);
+	ASSERT_EQ(0, siv_info(c, &info));
+	EXPECT_EQ(SIVSHMEM_CHANNEL_GONE, info.state);
+	EXPECT_EQ(SIGBUS, touch(map));
+	EXPECT_EQ(0, read(c, buf, 1));
+	block_sigpipe();
+	EXPECT_EQ(-1, write(c, "x", 1));
+	EXPECT_EQ(EPIPE, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, info.size, PROT_READ, MAP_SHARED, c,
+				   0));
+	EXPECT_EQ(EPIPE, errno);
+	munmap(map, info.size);
+	/* The last reference to the removed region goes with this close. */
+	close(c);
+
+	ASSERT_EQ(0, write_text(SIV_DRV_DIR "/bind", bdf));
+	ASSERT_EQ(0, wait_registered(bdf, 90));
+	self->region = siv_doorbell_region();
+	ASSERT_LE(0, self->region);
+	c = peer_connect(self, SVC_ECHO, CHAN_MIN);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(3, siv_write_full(c, "def", 3));
+	ASSERT_EQ(3, siv_read_full_to(c, buf, 3, 20000));
+	EXPECT_EQ(0, memcmp(buf, "def", 3));
+	close(c);
+}
+
 TEST_F_TIMEOUT(chan, zz_peer_vm_killed_mid_transfer, 600)
 {
 	struct sivshmem_channel_info info;
