@@ -9,7 +9,11 @@
 #   make demo     host daemon + two VMs, explained as it happens
 #   make lint     checkpatch --strict, sparse and W=1 on the kernel code
 #   make kunit    KUnit tests of the codec in a UML kernel (first run ~3 min)
-#   make fuzz     libFuzzer on the parsers of shared memory, bounded runs
+#   make fuzz     libFuzzer on the parsers of hostile input, 30 s each
+#                 (make fuzz FUZZ_SECONDS=300 for a longer hunt)
+#   make bench    benchmarks: two VMs (raw ivshmem, sivshmem, TCP), the ring
+#                 natively, the handshake crypto in KUnit (~10 min); not in check
+#   make bench-native  only the ring natively (seconds)
 #   make clean
 
 # The kernel we build against and boot: Debian 12's 6.1.
@@ -29,7 +33,7 @@ KERNEL_SRCS := $(wildcard drivers/sivshmem/*.c drivers/sivshmem/*.h) \
 	include/uapi/linux/sivshmem.h
 
 .PHONY: all module host selftests selftest-bins deps deps-if-missing check vmtest demo \
-	lint kunit fuzz hosttest clean
+	lint kunit fuzz hosttest clean bench bench-bins bench-native bench-crypto
 
 all: module host selftests
 
@@ -94,6 +98,31 @@ kunit:
 # The parsers of hostile input under libFuzzer, ASan and UBSan.
 fuzz:
 	$(MAKE) -C tests/fuzz run
+
+# Benchmarks (not part of check): the guest program is static like the
+# selftests; the native ring benchmark runs on this host. Both include the
+# one ring implementation, bench/siv_ring.h.
+BENCH_DIR := $(SELFTEST_DIR)/bench
+BENCH_HDRS := $(BENCH_DIR)/siv_ring.h $(BENCH_DIR)/bench_util.h \
+	$(SELFTEST_DIR)/sivshmem_chan.h include/uapi/linux/sivshmem.h
+
+$(BUILD)/sivshmem_bench: $(BENCH_DIR)/sivshmem_bench.c $(BENCH_HDRS) | $(BUILD)
+	$(CC) -O2 -Wall -static -Iinclude/uapi -o $@ $< -pthread
+
+$(BUILD)/ring_native: $(BENCH_DIR)/ring_native.c $(BENCH_HDRS) | $(BUILD)
+	$(CC) -O2 -Wall -Iinclude/uapi -o $@ $<
+
+bench-bins: all $(BUILD)/sivshmem_bench $(BUILD)/ring_native
+
+bench: deps-if-missing
+	@$(MAKE) --no-print-directory bench-bins
+	@scripts/bench.sh
+
+bench-native: $(BUILD)/ring_native
+	@scripts/bench.sh --only native
+
+bench-crypto:
+	@scripts/bench.sh --only crypto
 
 check: deps-if-missing
 	@scripts/check.sh

@@ -34,6 +34,8 @@ packages=(
 	# libFuzzer and the sanitizer runtimes: clang only recommends them.
 	libclang-rt-14-dev
 	sparse
+	# The plots of make bench.
+	gnuplot-nox
 )
 
 missing=()
