@@ -59,6 +59,14 @@
 
 /* ---- TAP ---------------------------------------------------------------- */
 
+/*
+ * What an attack did, when the attack itself has no outcome to check: a
+ * flood or corruption whose proof is that the honest guests still pass,
+ * with no warning in any console, and that sivshmemd exits cleanly, which
+ * the harness checks. A comment line, so it never counts as a test.
+ */
+static void __attribute__((format(printf, 1, 2))) info(const char *fmt, ...);
+
 static int tap_n, tap_fail;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -75,6 +83,20 @@ static void __attribute__((format(printf, 2, 3))) tap(int ok, const char *fmt, .
 	fflush(stdout);
 	if (!ok)
 		tap_fail++;
+	pthread_mutex_unlock(&out_lock);
+}
+
+static void info(const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&out_lock);
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" (checked by the harness: honest guests unharmed)\n");
+	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 }
 
@@ -947,7 +969,7 @@ static void flood_doorbells(long ms, int all)
 		if (!(n % 64))
 			sleep_ms(1);
 	}
-	tap(1, "doorbell flood for %ld ms: %lu rings to vm1, vm2, the host and absent peers",
+	info("doorbell flood for %ld ms: %lu rings to vm1, vm2, the host and absent peers",
 	    ms, n);
 }
 
@@ -1198,7 +1220,7 @@ static void phase2_to_host(void)
 		encode_raw(&m, slot);
 		inject(v, TO_HOST, slot, 1);
 	}
-	tap(1, "forged CONNECT (denied service) and CLOSE into vm1's and vm2's to_host (DoS only)");
+	info("forged CONNECT (denied service) and CLOSE into vm1's and vm2's to_host (DoS only)");
 }
 
 static void phase2_corruption(void)
@@ -1248,7 +1270,7 @@ static void phase2_corruption(void)
 			sleep_ms(10);
 		}
 	}
-	tap(1, "mailbox indices of vm1 and vm2 set to random values and rung (20 rounds each)");
+	info("mailbox indices of vm1 and vm2 set to random values and rung (20 rounds each)");
 
 	/* Channel control pages: every channel granted so far, then random pages. */
 	{
@@ -1276,7 +1298,7 @@ static void phase2_corruption(void)
 		}
 		for (v = 1; v <= 2; v++)
 			ring(v, SIVSHMEM_VECTOR_CHANNEL);
-		tap(1, "channel control pages: %u granted ones (targeted) and 64 random pages corrupted",
+		info("channel control pages: %u granted ones (targeted) and 64 random pages corrupted",
 		    n);
 	}
 }
@@ -1303,7 +1325,7 @@ static void phase2_mailbox_flood(long ms)
 		if (!(n % 16))
 			sleep_ms(1);
 	}
-	tap(1, "mailbox flood for %ld ms: %lu garbage messages into vm1's and vm2's to_guest",
+	info("mailbox flood for %ld ms: %lu garbage messages into vm1's and vm2's to_guest",
 	    ms, n);
 }
 
