@@ -54,7 +54,7 @@ module: | $(BUILD)
 
 host: | $(BUILD)
 	$(MAKE) -C host
-	@cp host/sivshmemd host/sivshmem-ca $(BUILD)/
+	@cp host/sivshmemd host/sivshmemd-san host/sivshmem-ca $(BUILD)/
 
 $(KSRC)/.extracted: | $(BUILD)
 	@test -r $(KSRC_TAR) || { echo "No $(KSRC_TAR): run 'make deps'"; exit 1; }

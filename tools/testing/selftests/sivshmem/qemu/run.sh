@@ -264,7 +264,14 @@ policy_args=()
 for i in 1 2 3; do
 	policy_args+=(--offer "vm$i=$services,secret" --use "vm$i=$services,unoffered")
 done
-"$build/sivshmemd" --region-size 16M --vectors "$vectors" "${vm_args[@]}" \
+# Under attack, the daemon runs under ASan and UBSan: a report fails the run.
+daemon=$build/sivshmemd
+if [ "$rogue" = 1 ]; then
+	daemon=$build/sivshmemd-san
+	[ -x "$daemon" ] || die "$daemon is missing: run 'make' first"
+	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+fi
+"$daemon" --region-size 16M --vectors "$vectors" "${vm_args[@]}" \
 	--host-cert "$pki/host/host.crt.der" --host-key "$pki/host/host.key.p8.der" \
 	--ca-cert "$pki/ca/ca.crt.der" --revoked "$pki/ca/revoked.txt" \
 	"${policy_args[@]}" \
@@ -477,6 +484,13 @@ for i in $(seq "$nvms"); do
 	fi
 done
 
+if [ "$rogue" = 1 ]; then
+	if grep -qE "AddressSanitizer|LeakSanitizer|runtime error:" "$work/sivshmemd.log"; then
+		result fail "sivshmemd (ASan/UBSan build): sanitizer report in its log"
+	else
+		result ok "sivshmemd (ASan/UBSan build): no sanitizer report"
+	fi
+fi
 if [ $daemon_rc = 0 ]; then
 	result ok "sivshmemd exits cleanly on SIGTERM"
 else
