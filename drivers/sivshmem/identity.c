@@ -39,6 +39,7 @@
 
 #include "cert.h"
 #include "identity.h"
+#include "rsa.h"
 
 #define PROV_KEY_DESC		"sivshmem:key"
 #define ROLE_CA			"ca"
@@ -133,68 +134,6 @@ err_unload:
 	return err;
 }
 
-static int sign_digest(struct key *priv, const u8 *digest, u8 *sig,
-		       u16 *sig_len)
-{
-	struct kernel_pkey_params params = {
-		.key = priv,
-		.encoding = "pkcs1",
-		.hash_algo = "sha256",
-		.in_len = SHA256_DIGEST_SIZE,
-	};
-	struct kernel_pkey_query info;
-	u8 *in, *out;
-	int ret;
-
-	ret = key_validate(priv);
-	if (ret)
-		return ret;
-	ret = query_asymmetric_key(&params, &info);
-	if (ret)
-		return ret;
-	/* Only RSA-2048, -3072 and -4096: the sizes the wire format carries. */
-	if (!(info.supported_ops & KEYCTL_SUPPORTS_SIGN) ||
-	    (info.max_sig_size != 256 && info.max_sig_size != 384 &&
-	     info.max_sig_size != 512))
-		return -EKEYREJECTED;
-	/* A larger out_len corrupts memory in 6.1's pkcs1pad: be exact. */
-	params.out_len = info.max_sig_size;
-
-	/* The akcipher scatterlists cannot point at the (vmapped) stack. */
-	in = kmemdup(digest, SHA256_DIGEST_SIZE, GFP_KERNEL);
-	out = kzalloc(info.max_sig_size, GFP_KERNEL);
-	if (!in || !out) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = create_signature(&params, in, out);
-	if (ret < 0)
-		goto out;
-	memcpy(sig, out, ret);
-	*sig_len = ret;
-	ret = 0;
-out:
-	kfree_sensitive(in);
-	kfree(out);
-	return ret;
-}
-
-static int verify_digest(const struct public_key *pub, const u8 *digest,
-			 const u8 *sig, u16 sig_len)
-{
-	struct public_key_signature pks = {
-		.s = (u8 *)sig,
-		.s_size = sig_len,
-		.digest = (u8 *)digest,
-		.digest_size = SHA256_DIGEST_SIZE,
-		.pkey_algo = "rsa",
-		.hash_algo = "sha256",
-		.encoding = "pkcs1",
-	};
-
-	return public_key_verify_signature(pub, &pks);
-}
-
 /* Signs a random digest with @priv and checks it with @pub. */
 static int keys_match(struct key *priv, const struct public_key *pub)
 {
@@ -207,9 +146,9 @@ static int keys_match(struct key *priv, const struct public_key *pub)
 	if (!sig)
 		return -ENOMEM;
 	get_random_bytes(digest, sizeof(digest));
-	err = sign_digest(priv, digest, sig, &sig_len);
+	err = sivshmem_rsa_sign(priv, digest, sig, &sig_len);
 	if (!err)
-		err = verify_digest(pub, digest, sig, sig_len) ? -EKEYREJECTED : 0;
+		err = sivshmem_rsa_verify(pub, digest, sig, sig_len) ? -EKEYREJECTED : 0;
 	kfree(sig);
 	return err;
 }
@@ -578,7 +517,7 @@ int sivshmem_identity_verify(const struct sivshmem_peer_cert *signer,
 	if (!signer->loaded)
 		return -ENOKEY;
 	sha256(tbs, tbs_len, digest);
-	return verify_digest(pub_of(&signer->prep), digest, sig, sig_len) ?
+	return sivshmem_rsa_verify(pub_of(&signer->prep), digest, sig, sig_len) ?
 	       -EKEYREJECTED : 0;
 }
 
@@ -629,7 +568,7 @@ int sivshmem_identity_sign_auth(const struct sivshmem_tbs_ctx *ctx,
 		goto out;
 	}
 	sha256(tbs, tbs_len, digest);
-	err = sign_digest(ident.priv, digest, sig, sig_len);
+	err = sivshmem_rsa_sign(ident.priv, digest, sig, sig_len);
 out:
 	mutex_unlock(&ident.lock);
 	kfree(tbs);
@@ -805,7 +744,7 @@ int sivshmem_identity_sign(const u8 *cert, u16 cert_len, const u8 *tbs,
 		 memcmp(ident.self.der, cert, cert_len))
 		err = -ESTALE;
 	else
-		err = sign_digest(ident.priv, digest, sig, sig_len);
+		err = sivshmem_rsa_sign(ident.priv, digest, sig, sig_len);
 	mutex_unlock(&ident.lock);
 	return err;
 }

@@ -33,6 +33,7 @@
 #include "../sivshmem/cert.h"
 #include "../sivshmem/handshake.h"
 #include "../sivshmem/kdf.h"
+#include "../sivshmem/rsa.h"
 #include "bench_fixtures.h"
 
 #define RUNS		25
@@ -78,58 +79,6 @@ static int load_cert(const u8 *der, size_t len,
 	return err;
 }
 
-/* As the driver's identity.c signs a digest with a provisioned key. */
-static int sign_digest(struct key *priv, const u8 *digest, u8 *sig,
-		       u16 *sig_len)
-{
-	struct kernel_pkey_params params = {
-		.key = priv,
-		.encoding = "pkcs1",
-		.hash_algo = "sha256",
-		.in_len = SHA256_DIGEST_SIZE,
-	};
-	struct kernel_pkey_query info;
-	u8 *in, *out;
-	int ret;
-
-	ret = query_asymmetric_key(&params, &info);
-	if (ret)
-		return ret;
-	params.out_len = info.max_sig_size;
-	in = kmemdup(digest, SHA256_DIGEST_SIZE, GFP_KERNEL);
-	out = kzalloc(info.max_sig_size, GFP_KERNEL);
-	if (!in || !out) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = create_signature(&params, in, out);
-	if (ret < 0)
-		goto out;
-	memcpy(sig, out, ret);
-	*sig_len = ret;
-	ret = 0;
-out:
-	kfree(in);
-	kfree(out);
-	return ret;
-}
-
-static int verify_digest(const struct public_key *pub, const u8 *digest,
-			 const u8 *sig, u16 sig_len)
-{
-	struct public_key_signature pks = {
-		.s = (u8 *)sig,
-		.s_size = sig_len,
-		.digest = (u8 *)digest,
-		.digest_size = SHA256_DIGEST_SIZE,
-		.pkey_algo = "rsa",
-		.hash_algo = "sha256",
-		.encoding = "pkcs1",
-	};
-
-	return public_key_verify_signature(pub, &pks);
-}
-
 /* ---- the identity operations the handshake calls, for real ------------ */
 
 static int b_sign(void *priv, const u8 *cert, u16 cert_len, const u8 *tbs,
@@ -138,7 +87,7 @@ static int b_sign(void *priv, const u8 *cert, u16 cert_len, const u8 *tbs,
 	u8 digest[SHA256_DIGEST_SIZE];
 
 	sha256(tbs, tbs_len, digest);
-	return sign_digest(priv, digest, sig, sig_len);
+	return sivshmem_rsa_sign(priv, digest, sig, sig_len);
 }
 
 /*
@@ -167,7 +116,7 @@ static int b_verify_peer(void *priv, const struct sivshmem_blob *cert,
 	if (err)
 		return err;
 	sha256(tbs, tbs_len, digest);
-	err = verify_digest(pub_of(&prep), digest, sig->data, sig->len);
+	err = sivshmem_rsa_verify(pub_of(&prep), digest, sig->data, sig->len);
 	key_type_asymmetric.free_preparse(&prep);
 	return err;
 }
@@ -179,7 +128,7 @@ static int b_verify_host(void *priv, const u8 *tbs, size_t tbs_len,
 	u8 digest[SHA256_DIGEST_SIZE];
 
 	sha256(tbs, tbs_len, digest);
-	return verify_digest(pub_of(&id.cert[0]), digest, sig->data, sig->len);
+	return sivshmem_rsa_verify(pub_of(&id.cert[0]), digest, sig->data, sig->len);
 }
 
 static const struct sivshmem_hs_ops b_ops = {
@@ -257,14 +206,14 @@ static void bench_rsa(struct kunit *test)
 	get_random_bytes(digest, sizeof(digest));
 	for (i = 0; i < RUNS; i++) {
 		t = ktime_get();
-		KUNIT_ASSERT_EQ(test, sign_digest(id.priv[0], digest, sig,
+		KUNIT_ASSERT_EQ(test, sivshmem_rsa_sign(id.priv[0], digest, sig,
 						  &sig_len), 0);
 		ns[i] = ktime_to_ns(ktime_sub(ktime_get(), t));
 	}
 	report(test, "RSA-2048 sign (PKCS#8 key, asymmetric key type)", ns, RUNS);
 	for (i = 0; i < RUNS; i++) {
 		t = ktime_get();
-		KUNIT_ASSERT_EQ(test, verify_digest(pub_of(&id.cert[0]), digest,
+		KUNIT_ASSERT_EQ(test, sivshmem_rsa_verify(pub_of(&id.cert[0]), digest,
 						    sig, sig_len), 0);
 		ns[i] = ktime_to_ns(ktime_sub(ktime_get(), t));
 	}
